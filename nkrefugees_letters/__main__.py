@@ -1,0 +1,5 @@
+"""Allows ``python -m nkrefugees_letters``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,170 @@
+"""Letters: the library API — from a mission, a profile and a template to a written PDF.
+
+Data flows one way: load (missions, profile) → resolve (which mission, which template)
+→ render text (Jinja2 → LetterText) → lay out (reportlab) → write (atomic).
+Nothing here prints or exits; ``cli.py`` does that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import fonts, i18n, layout, output, render
+from .errors import LayoutError, LettersError
+from .missions import Directory, Mission, closed_error
+from .profile import Profile, Signatory, check_text
+
+
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the user asked for; ``None`` means "the profile's default, else the built-in one"."""
+
+    language: str | None = None
+    template: str | None = None
+    paper: str | None = None
+    when: date | None = None
+    out_dir: Path | None = None
+    fold_marks: bool = False
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Written:
+    """A letter written to disk."""
+
+    path: Path
+    pages: int
+    paper: str
+    mission: Mission
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def mission_warnings(mission: Mission) -> tuple[str, ...]:
+    """Warnings a volunteer must see before delivering to this mission."""
+    if mission.verified:
+        return ()
+    source = f" (best source: {mission.source})" if mission.source else ""
+    return (
+        f"the address of the {mission.name} is not confirmed by an official page{source}; "
+        "check it before delivery",
+    )
+
+
+def context(
+    mission: Mission,
+    profile: Profile,
+    when: date,
+    language: str,
+    signatories: tuple[Signatory, ...],
+    **extra: Any,
+) -> dict[str, Any]:
+    """The variables a template sees (documented in docs/templates.md)."""
+    number = i18n.anniversary(when)
+    return {
+        "mission": mission,
+        "organisation": profile.organisation,
+        "signatories": signatories,
+        "personal": profile.is_personal,
+        "date": when,
+        "date_text": i18n.long_date(when, language, mission.country),
+        "city": mission.city,
+        "country": mission.country,
+        "country_name": i18n.country_name(mission.country, language),
+        "language": language,
+        "anniversary": number,
+        "anniversary_ordinal": i18n.ordinal(number, language),
+        "accession_date": i18n.long_date(i18n.ACCESSION_DATE, language, mission.country),
+        "accession_year": i18n.ACCESSION_DATE.year,
+        "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
+        **extra,
+    }
+
+
+def choose_paper(requested: str | None, profile: Profile, mission: Mission) -> str:
+    """``--paper`` if given, else the profile's default, else by the mission's country."""
+    paper = (requested or profile.defaults.paper or "auto").lower()
+    if paper == "auto":
+        return i18n.paper_for_country(mission.country)
+    if paper not in layout.PAPERS:
+        raise LettersError(f"unknown paper size {paper!r}", hint="use a4, letter or auto")
+    return paper
+
+
+def check_printable(profile: Profile) -> None:
+    """Fail early, naming the field, if the profile holds a character no font can print."""
+    for label, value in check_text(profile):
+        missing = fonts.unprintable(value)
+        if missing:
+            where = f"{profile.path}: " if profile.path else ""
+            raise LayoutError(
+                f"{where}{label} contains {fonts.describe(missing)}, "
+                "which no bundled font can print",
+                hint="remove or replace that character",
+            )
+
+
+def compose(
+    mission: Mission,
+    profile: Profile,
+    options: LetterOptions,
+    *,
+    signatories: tuple[Signatory, ...] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> layout.Letter:
+    """Resolve the template and render the text: everything but the PDF."""
+    language = options.language or profile.defaults.language or "en"
+    when = options.when or date.today()
+    people = profile.signatories if signatories is None else signatories
+    template_name = options.template or profile.defaults.template or "appeal"
+    template = render.load_template(render.find_template(template_name, language))
+    text = render.render(
+        template, context(mission, profile, when, language, people, **(extra or {}))
+    )
+    return layout.Letter(
+        text=text,
+        mission=mission,
+        profile=profile,
+        paper=choose_paper(options.paper, profile, mission),
+        date_text=i18n.long_date(when, text.language, mission.country),
+        signatories=people,
+        fold_marks=options.fold_marks,
+        title=f"{text.subject} — {mission.name}",
+    )
+
+
+def file_name(mission: Mission, when: date, signer: str = "") -> str:
+    """``DATE_MISSION-ID[_SIGNER].pdf``."""
+    suffix = f"_{output.safe_name(signer, 40)}" if signer else ""
+    return f"{when.isoformat()}_{mission.id}{suffix}.pdf"
+
+
+def generate(
+    mission: Mission,
+    profile: Profile,
+    options: LetterOptions,
+) -> Written:
+    """Write one letter to ``options.out_dir`` and return where and how many pages."""
+    check_printable(profile)
+    letter = compose(mission, profile, options)
+    pdf = layout.render_pdf(letter)
+    when = options.when or date.today()
+    out_dir = options.out_dir or profile.defaults.out
+    path = output.write_atomic(
+        output.ensure_dir(out_dir) / file_name(mission, when), pdf.data, force=options.force
+    )
+    return Written(path, pdf.pages, pdf.paper.label, mission, mission_warnings(mission))
+
+
+def resolve(
+    directory: Directory, *, city: str = "", country: str = "", mission_id: str = ""
+) -> Mission:
+    """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``)."""
+    if mission_id:
+        mission = directory.get(mission_id)
+        if not mission.is_open:
+            raise closed_error(mission, directory)
+        return mission
+    return directory.for_city(city, country)

@@ -1,0 +1,212 @@
+"""Profile: the organisation's ``nkletters.yaml`` — who writes, who signs, and their defaults."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .errors import DataError
+
+PROFILE_NAME = "nkletters.yaml"
+PAPERS = ("auto", "a4", "letter")
+PLACEMENTS = ("left", "centre", "center", "right")
+MAX_SIGNATORIES = 6
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person who signs the letter."""
+
+    name: str
+    title: str = ""
+    organisation: str = ""
+    signature_image: Path | None = None
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The sending organisation, printed in the letterhead and the return address."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    logo: Path | None = None
+
+    def contact_line(self) -> str:
+        """Email, phone and website on one line, separated by middle dots."""
+        return "  ·  ".join(x for x in (self.phone, self.email, self.website) if x)
+
+    def return_line(self) -> str:
+        """The one-line sender address shown above the recipient in the envelope window."""
+        return " · ".join((self.name, *self.address))
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """How the letterhead looks."""
+
+    tagline: str = ""
+    accent_colour: str = "#1f3a5f"
+    placement: str = "left"
+    footer: str = ""
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Defaults for options the user does not give on the command line."""
+
+    language: str = "en"
+    paper: str = "auto"
+    out: Path = Path("letters")
+    template: str = "appeal"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything the organisation's profile says; the empty profile means a personal letter."""
+
+    organisation: Organisation | None = None
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    signatories: tuple[Signatory, ...] = ()
+    cosigners: tuple[str, ...] = ()
+    defaults: Defaults = field(default_factory=Defaults)
+    path: Path | None = None
+
+    @property
+    def is_personal(self) -> bool:
+        """True when no organisation is set: the letter has blank lines for the sender."""
+        return self.organisation is None
+
+
+def find(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """The profile to use: ``--profile PATH`` if given, else ``./nkletters.yaml`` if present."""
+    if explicit is not None:
+        return explicit
+    candidate = (cwd or Path.cwd()) / PROFILE_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load(path: Path | None) -> Profile:
+    """Read and validate a profile; ``None`` gives the built-in personal profile."""
+    if path is None:
+        return Profile()
+    top = yamlio.Fields(
+        yamlio.load_file(path),
+        path,
+        "",
+        ("organisation", "letterhead", "signatories", "co_signing_organisations", "defaults"),
+    )
+    base = path.parent
+    organisation = None
+    org = top.mapping("organisation", ("name", "address", "email", "phone", "website", "logo"))
+    if org is not None:
+        email = org.text("email")
+        if email and not _EMAIL.match(email):
+            raise org.error(
+                f"email: {email!r} does not look like an email address", org.line("email")
+            )
+        organisation = Organisation(
+            name=org.text("name", required=True),
+            address=org.text_list("address"),
+            email=email,
+            phone=org.text("phone"),
+            website=org.text("website"),
+            logo=_image(org, "logo", base),
+        )
+    letterhead = Letterhead()
+    head = top.mapping("letterhead", ("tagline", "accent_colour", "placement", "footer"))
+    if head is not None:
+        colour = head.text("accent_colour") or letterhead.accent_colour
+        if not _COLOUR.match(colour):
+            raise head.error(
+                f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
+                head.line("accent_colour"),
+            )
+        placement = head.choice("placement", PLACEMENTS, default="left")
+        letterhead = Letterhead(
+            tagline=head.text("tagline"),
+            accent_colour=colour,
+            placement="centre" if placement == "center" else placement,
+            footer=head.text("footer"),
+        )
+    signatories = []
+    for index, raw in top.items("signatories"):
+        person = yamlio.Fields(
+            raw, path, f"signatories[{index}]", ("name", "title", "organisation", "signature")
+        )
+        signatories.append(
+            Signatory(
+                name=person.text("name", required=True),
+                title=person.text("title"),
+                organisation=person.text("organisation"),
+                signature_image=_image(person, "signature", base),
+            )
+        )
+    if len(signatories) > MAX_SIGNATORIES:
+        raise top.error(
+            f"signatories: at most {MAX_SIGNATORIES} fit under a letter, got {len(signatories)}",
+            top.line("signatories"),
+            hint="list further supporters under co_signing_organisations, or use --signers",
+        )
+    defaults = Defaults()
+    given = top.mapping("defaults", ("language", "paper", "out", "template"))
+    if given is not None:
+        out = given.text("out")
+        defaults = Defaults(
+            language=given.text("language", default="en"),
+            paper=given.choice("paper", PAPERS, default="auto"),
+            out=(base / out) if out else defaults.out,
+            template=given.text("template", default="appeal"),
+        )
+    return Profile(
+        organisation=organisation,
+        letterhead=letterhead,
+        signatories=tuple(signatories),
+        cosigners=top.text_list("co_signing_organisations"),
+        defaults=defaults,
+        path=path,
+    )
+
+
+def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
+    value = fields.text(key)
+    if not value:
+        return None
+    image = (base / value).expanduser()
+    if not image.is_file():
+        raise fields.error(
+            f"{key}: image file {str(image)!r} not found",
+            fields.line(key),
+            hint="give the path relative to the profile file",
+        )
+    if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise fields.error(f"{key}: {image.name!r} is not a PNG or JPEG image", fields.line(key))
+    return image
+
+
+def check_text(profile: Profile) -> list[tuple[str, str]]:
+    """Every free-text value of the profile with a label, for printability checks."""
+    values: list[tuple[str, str]] = []
+    if profile.organisation:
+        org = profile.organisation
+        values += [("organisation.name", org.name), ("organisation.email", org.email)]
+        values += [(f"organisation.address[{i}]", line) for i, line in enumerate(org.address)]
+        values += [("organisation.phone", org.phone), ("organisation.website", org.website)]
+    values += [("letterhead.tagline", profile.letterhead.tagline)]
+    values += [("letterhead.footer", profile.letterhead.footer)]
+    for i, person in enumerate(profile.signatories):
+        values += [
+            (f"signatories[{i}].name", person.name),
+            (f"signatories[{i}].title", person.title),
+        ]
+    values += [(f"co_signing_organisations[{i}]", c) for i, c in enumerate(profile.cosigners)]
+    return [(label, value) for label, value in values if value]
+
+
+__all__ = ["DataError", "Defaults", "Letterhead", "Organisation", "Profile", "Signatory", "load"]
