@@ -26,7 +26,6 @@ from reportlab.platypus import (
     Frame,
     FrameBreak,
     HRFlowable,
-    Image,
     KeepInFrame,
     KeepTogether,
     PageTemplate,
@@ -106,13 +105,17 @@ PAPERS: dict[str, Paper] = {
         # A #10 window (4½ × 1⅛ in, ⅞ in from the left and ½ in from the bottom of the
         # envelope) on the top panel of a sheet folded in thirds: what stays visible
         # however the sheet slides in the envelope.
-        window=Rect(left=25.4, top=52.5, width=85.7, height=27.5),
+        window=Rect(left=22.2, top=52.5, width=88.9, height=27.5),
         info_block=Rect(left=127, top=53.3, width=63.5, height=25),
         body_top=88,
         fold_marks=(279.4 / 3, 279.4 * 2 / 3),
         punch_mark=None,
     ),
 }
+
+WINDOW_PADDING = 1.5
+"""Clearance (mm) kept between the address text and the window's edge, so that a sheet
+that shifts a little in the envelope still shows every line whole."""
 
 RETURN_LINE_SIZE = 6.5
 BODY_SIZE = 10
@@ -177,6 +180,7 @@ def _styles(cjk: bool) -> dict[str, ParagraphStyle]:
         allowOrphans=0,
         wordWrap=wrap,
         splitLongWords=True,
+        bulletFontName=fonts.BODY_FONT,
         hyphenationLang="",
     )
     return {
@@ -264,11 +268,26 @@ def _image(path: Path) -> ImageReader:
     return reader
 
 
-def _fit_image(path: Path, max_width: float, max_height: float) -> Image:
+class _Picture(Flowable):  # type: ignore[misc]
+    """An already-decoded image scaled to fit; platypus' Image would re-read the file."""
+
+    def __init__(self, reader: ImageReader, width: float, height: float) -> None:
+        super().__init__()
+        self.reader = reader
+        self.drawWidth, self.drawHeight = width, height
+
+    def wrap(self, _available_width: float, _available_height: float) -> tuple[float, float]:
+        return self.drawWidth, self.drawHeight
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.reader, 0, 0, self.drawWidth, self.drawHeight, mask="auto")
+
+
+def _fit_image(path: Path, max_width: float, max_height: float) -> _Picture:
     reader = _image(path)
     width, height = reader.getSize()
     scale = min(max_width / width, max_height / height)
-    return Image(reader, width=width * scale, height=height * scale)
+    return _Picture(reader, width * scale, height * scale)
 
 
 # --- building the story -----------------------------------------------------------
@@ -337,6 +356,8 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                # Tables set a cell font even around flowables; keep it an embedded one.
+                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
@@ -359,12 +380,7 @@ def _story(
         window.append(_para(org.return_line(), styles["return"], "return address"))
     for index, line in enumerate(letter.recipient_lines):
         window.append(_para(line, styles["address"], f"recipient line {index + 1}"))
-    window_box = KeepInFrame(
-        paper.window.width * mm - 10 * mm if paper.name == "a4" else paper.window.width * mm,
-        paper.window.height * mm,
-        window,
-        mode="shrink",
-    )
+    window_box = KeepInFrame(*_address_area(paper), window, mode="shrink")
     story: list[Flowable] = [window_box, FrameBreak()]
     story.append(_para(letter.date_text, styles["date"], "date"))
     story.append(FrameBreak())
@@ -566,18 +582,24 @@ class _Furniture:
 # --- the document -----------------------------------------------------------------
 
 
+def _address_area(paper: Paper) -> tuple[float, float]:
+    """Width and height (points) of the address text inside the envelope window."""
+    window = paper.window
+    width = (window.left + window.width - WINDOW_PADDING - paper.margin_left) * mm
+    return width, (window.height - 2 * WINDOW_PADDING) * mm
+
+
 def _templates(paper: Paper, furniture: _Furniture) -> list[PageTemplate]:
     page_width, page_height = paper.width * mm, paper.height * mm
     left = paper.margin_left * mm
     text_width = page_width - left - paper.margin_right * mm
     bottom = paper.margin_bottom * mm
     window = paper.window
-    inset = 5 * mm if paper.name == "a4" else 0  # DIN 5008: text 5 mm inside the field
+    # The address starts at the body's left margin (DIN 5008: 5 mm inside the field).
     window_frame = Frame(
-        window.left * mm + inset,
-        page_height - (window.top + window.height) * mm,
-        window.width * mm - inset,
-        window.height * mm,
+        left,
+        page_height - (window.top + window.height - WINDOW_PADDING) * mm,
+        *_address_area(paper),
         id="window",
         leftPadding=0,
         rightPadding=0,
@@ -653,6 +675,8 @@ def render_pdf(letter: Letter) -> RenderedPDF:
     story = _story(letter, paper, styles, text_width)
 
     def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
+        # Without this every page names Helvetica, a font that is not embedded.
+        kwargs["initialFontName"] = fonts.BODY_FONT
         return _PageCountingCanvas(*args, furniture=furniture, **kwargs)
 
     doc.build(story, canvasmaker=canvasmaker)

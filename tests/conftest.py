@@ -1,0 +1,57 @@
+"""Shared test helpers: run the CLI in-process, read back the PDFs it writes."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner, Result
+
+from nkrefugees_letters.cli import cli
+
+FIXED_DATE = "2026-09-24"
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run ``nkletters ARGS`` in an empty folder (``tmp_path``), with no profile."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
+    """Write a dedented YAML text to ``tmp_path / name`` and return its path."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+        return path
+
+    return write
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF, pages joined, whitespace folded to single spaces."""
+    reader = pypdf.PdfReader(str(path))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def pdf_pages(path: Path) -> int:
+    """Number of pages of a PDF."""
+    return len(pypdf.PdfReader(str(path)).pages)
+
+
+def written_path(result: Result) -> Path:
+    """The file named on the CLI's 'wrote PATH (…)' line (relative to the cwd)."""
+    for line in result.stdout.splitlines():
+        if line.startswith("wrote "):
+            return Path(line[len("wrote ") :].rsplit(" (", 1)[0])
+    raise AssertionError(f"no 'wrote' line in stdout: {result.stdout!r}")
