@@ -171,6 +171,81 @@ def generate(
         )
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+@click.option("--name", default=None, help="Organisation name (asked for when not given).")
+@click.option("--address", multiple=True, help="An address line; repeat for each line.")
+@click.option("--email", default=None, help="Contact email.")
+@click.option("--phone", default=None, help="Contact phone.")
+@click.option("--website", default=None, help="Website.")
+@click.option("--signer", default=None, help="Name of the person who signs.")
+@click.option("--title", default=None, help="The signer's title.")
+@click.option("--force", is_flag=True, help="Replace an existing nkletters.yaml.")
+@friendly_errors
+def init(
+    folder: Path,
+    name: str | None,
+    address: tuple[str, ...],
+    email: str | None,
+    phone: str | None,
+    website: str | None,
+    signer: str | None,
+    title: str | None,
+    force: bool,
+) -> None:
+    """Write a commented organisation profile, nkletters.yaml, in FOLDER.
+
+    Asks for the organisation's name and contact lines, or takes them as options
+    for scripts (no questions are asked when --name is given).
+
+    \b
+    Examples:
+        nkletters init
+        nkletters init ngo --name "Friends of Refugees" --address "12 Harbour Road" \\
+            --address "Cape Town 8001" --email info@example.org --signer "Jane Doe" --title Chair
+    """
+    if (folder / profile.PROFILE_NAME).exists() and not force:
+        raise click.ClickException(
+            f"{_shown(folder / profile.PROFILE_NAME)} already exists — "
+            "edit it, or pass --force to replace it"
+        )
+    if name is None:
+        name = click.prompt("Organisation name")
+        if not address:
+            lines = click.prompt("Address, lines separated by ';'", default="", show_default=False)
+            address = tuple(line.strip() for line in lines.split(";") if line.strip())
+        email = (
+            email if email is not None else click.prompt("Email", default="", show_default=False)
+        )
+        phone = (
+            phone if phone is not None else click.prompt("Phone", default="", show_default=False)
+        )
+        website = (
+            website
+            if website is not None
+            else click.prompt("Website", default="", show_default=False)
+        )
+        signer = (
+            signer
+            if signer is not None
+            else click.prompt("Who signs (name)", default="", show_default=False)
+        )
+        if signer and title is None:
+            title = click.prompt("Their title", default="", show_default=False)
+    values = profile.StarterValues(
+        name=name,
+        address=address,
+        email=email or "",
+        phone=phone or "",
+        website=website or "",
+        signer=signer or "",
+        title=title or "",
+    )
+    path = profile.write_starter(folder, values, force=force)
+    click.echo(_shown(path))
+    click.echo("next: add your logo and check the profile with 'nkletters check'", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="nkletters")

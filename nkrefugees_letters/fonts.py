@@ -127,8 +127,9 @@ _UNPRINTABLE = frozenset({"Cs", "Co", "Cn"})
 
 def clean(text: str) -> str:
     """Text as it will be printed: control characters become spaces, invisible
-    formatting characters are dropped, runs of white space fold to one space.
-    Leading and trailing spaces stay: a run of bold text may end in one."""
+    formatting characters are dropped, runs of white space fold to one space, and
+    straight quotes become typographic ones. Leading and trailing spaces stay: a run
+    of bold text may end in one."""
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -138,7 +139,25 @@ def clean(text: str) -> str:
             continue
         else:
             out.append(char)
-    return re.sub(r"\s+", " ", "".join(out))
+    return typographic(re.sub(r"\s+", " ", "".join(out)))
+
+
+_QUOTES = (
+    (re.compile(r"(?<=\w)'(?=\w)"), "’"),  # apostrophe: People’s, O’Neil
+    (re.compile(r"(^|(?<=[\s(\[{—–-]))'"), "‘"),  # opening single quote
+    (re.compile(r"'"), "’"),
+    (re.compile(r"(^|(?<=[\s(\[{—–-]))\""), "“"),  # opening double quote
+    (re.compile(r"\""), "”"),
+)
+
+
+def typographic(text: str) -> str:
+    """Straight quotes and apostrophes as a typesetter would print them: ’ ‘ “ ”."""
+    if "'" not in text and '"' not in text:
+        return text
+    for pattern, replacement in _QUOTES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def unprintable(text: str) -> list[str]:

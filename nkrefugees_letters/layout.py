@@ -99,7 +99,7 @@ PAPERS: dict[str, Paper] = {
         margin_left=25.4,
         margin_right=25.4,
         margin_top=25.4,
-        margin_bottom=20,
+        margin_bottom=18,
         letterhead_top=12.7,
         letterhead_bottom=46,
         # A #10 window (4½ × 1⅛ in, ⅞ in from the left and ½ in from the bottom of the
@@ -112,6 +112,15 @@ PAPERS: dict[str, Paper] = {
         punch_mark=None,
     ),
 }
+
+LOGO_HEIGHT = 22
+LOGO_HEIGHT_CENTRED = 12
+LOGO_MAX_WIDTH = 45
+NAME_SIZES = (15, 14, 13, 12, 11, 10, 9, 8)
+"""The organisation's name steps down through these sizes until it fits two lines."""
+
+SIGNING_SPACE = 13
+"""Height (mm) left above each signature line: room for a handwritten signature."""
 
 WINDOW_PADDING = 1.5
 """Clearance (mm) kept between the address text and the window's edge, so that a sheet
@@ -232,6 +241,47 @@ def _para(text: str, style: ParagraphStyle, where: str) -> Paragraph:
     return Paragraph(fonts.to_markup(text, where=where), style)
 
 
+def _fit_name(
+    name: str, base: ParagraphStyle, colour: Any, align: int, width: float, height: float
+) -> Paragraph:
+    """The organisation's name, as large as possible within two lines and ``height``."""
+    markup = fonts.to_markup(name, where="organisation.name")
+    for size in NAME_SIZES:
+        style = ParagraphStyle(
+            f"org{size}",
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            fontSize=size,
+            leading=size * 1.18,
+            textColor=colour,
+            alignment=align,
+            spaceAfter=0,
+        )
+        paragraph = Paragraph(markup, style)
+        _, used = paragraph.wrap(width, 1000)
+        if used <= min(2 * style.leading + 0.1, height):
+            return paragraph
+    return paragraph
+
+
+def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """The sender's address on one line above the recipient, smaller if it must be;
+    a very long one is cut with an ellipsis rather than pushing the address down."""
+    markup = fonts.to_markup(text, where="return address")
+    for size in (RETURN_LINE_SIZE, 6, 5.5, 5):
+        fitted = ParagraphStyle(f"return{size}", parent=style, fontSize=size, leading=size * 1.3)
+        paragraph = Paragraph(markup, fitted)
+        if paragraph.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+            return paragraph
+    cut = text
+    while len(cut) > 10:
+        cut = cut[: int(len(cut) * 0.9)].rstrip(" ·,")
+        paragraph = Paragraph(fonts.to_markup(cut + "…", where="return address"), fitted)
+        if paragraph.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+            break
+    return paragraph
+
+
 def _block_markup(block: Block) -> str:
     parts = []
     for run in block.runs:
@@ -298,9 +348,9 @@ def _signature_cell(
 ) -> list[Flowable]:
     cell: list[Flowable] = []
     if person.signature_image:
-        cell.append(_fit_image(person.signature_image, width - 6, 14 * mm))
+        cell.append(_fit_image(person.signature_image, width - 6, SIGNING_SPACE * mm))
     else:
-        cell.append(Spacer(1, 14 * mm))
+        cell.append(Spacer(1, SIGNING_SPACE * mm))
     cell.append(
         HRFlowable(
             width="92%", thickness=0.6, color=INK, spaceBefore=1, spaceAfter=3, hAlign="LEFT"
@@ -322,7 +372,7 @@ def _blank_signature(styles: dict[str, ParagraphStyle]) -> list[list[Flowable]]:
     for caption in ("Signature", "Name in capitals"):
         cells.append(
             [
-                Spacer(1, 14 * mm),
+                Spacer(1, SIGNING_SPACE * mm),
                 HRFlowable(
                     width="92%",
                     thickness=0.6,
@@ -360,7 +410,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
                 ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ]
         )
     )
@@ -377,7 +427,7 @@ def _story(
     org = letter.profile.organisation
     window: list[Flowable] = []
     if org is not None:
-        window.append(_para(org.return_line(), styles["return"], "return address"))
+        window.append(_return_line(org.return_line(), styles["return"], _address_area(paper)[0]))
     for index, line in enumerate(letter.recipient_lines):
         window.append(_para(line, styles["address"], f"recipient line {index + 1}"))
     window_box = KeepInFrame(*_address_area(paper), window, mode="shrink")
@@ -479,6 +529,8 @@ class _Furniture:
         canvas.line(left, self._y(12) - h - 2, left + width, self._y(12) - h - 2)
 
     def _letterhead(self, canvas: Canvas) -> None:
+        """Logo, name, tagline and contact lines above an accent rule, placed left,
+        centred or right. A long name steps down in size to fit two lines."""
         org = self.letter.profile.organisation
         assert org is not None
         paper, head = self.paper, self.letter.profile.letterhead
@@ -486,58 +538,45 @@ class _Furniture:
         left = paper.margin_left * mm
         width = (paper.width - paper.margin_left - paper.margin_right) * mm
         top = self._y(paper.letterhead_top)
-        height_mm = paper.letterhead_bottom - paper.letterhead_top - 4
+        bottom = self._y(paper.letterhead_bottom) + 3 * mm
+        centred = head.placement == "centre"
         align = {"left": TA_LEFT, "centre": TA_CENTER, "right": TA_RIGHT}[head.placement]
-        logo_width = 0.0
+        text_left, text_width, text_top = left, width, top
         if org.logo is not None:
-            logo = _fit_image(org.logo, 40 * mm, height_mm * mm)
-            logo_width = logo.drawWidth + 6 * mm
-            if head.placement == "right":
-                x = left + width - logo.drawWidth
-            elif head.placement == "centre":
+            max_height = (LOGO_HEIGHT_CENTRED if centred else LOGO_HEIGHT) * mm
+            logo = _fit_image(org.logo, LOGO_MAX_WIDTH * mm, max_height)
+            if centred:
                 x = left + (width - logo.drawWidth) / 2
+                text_top = top - logo.drawHeight - 2 * mm
+            elif head.placement == "right":
+                x = left + width - logo.drawWidth
+                text_width = width - logo.drawWidth - 6 * mm
             else:
                 x = left
+                text_left = left + logo.drawWidth + 6 * mm
+                text_width = width - logo.drawWidth - 6 * mm
             logo.drawOn(canvas, x, top - logo.drawHeight)
-        name_style = ParagraphStyle(
-            "org",
-            parent=self.styles["body"],
-            fontName=fonts.BOLD_FONT,
-            fontSize=15,
-            leading=18,
-            textColor=accent,
-            alignment=align,
-            spaceAfter=0,
-        )
-        lines: list[Flowable] = [_para(org.name, name_style, "organisation.name")]
         small = ParagraphStyle("head_small", parent=self.styles["small"], alignment=align)
+        details: list[Flowable] = []
         if head.tagline:
-            lines.append(
-                _para(
-                    head.tagline,
-                    ParagraphStyle("tag", parent=small, fontName=fonts.ITALIC_FONT),
-                    "letterhead.tagline",
-                )
-            )
+            italic = ParagraphStyle("tag", parent=small, fontName=fonts.ITALIC_FONT)
+            details.append(_para(head.tagline, italic, "letterhead.tagline"))
         if org.address:
-            lines.append(_para(" · ".join(org.address), small, "organisation.address"))
+            details.append(_para(" · ".join(org.address), small, "organisation.address"))
         if org.contact_line():
-            lines.append(_para(org.contact_line(), small, "organisation contact line"))
-        text_width = width - (logo_width if head.placement != "centre" else 0)
-        text_left = left + (logo_width if head.placement == "left" else 0)
-        text_top = top
-        if head.placement == "centre" and org.logo is not None:
-            text_top -= _fit_image(org.logo, 40 * mm, height_mm * mm).drawHeight + 2 * mm
-        box = KeepInFrame(
-            text_width, text_top - self._y(paper.letterhead_bottom - 1), lines, mode="shrink"
+            details.append(_para(org.contact_line(), small, "organisation contact line"))
+        room = text_top - bottom
+        details_height = sum(p.wrap(text_width, room)[1] for p in details) + 1.5 * mm
+        name = _fit_name(
+            org.name, self.styles["body"], accent, align, text_width, room - details_height
         )
-        _, h = box.wrapOn(canvas, text_width, text_top - self._y(paper.letterhead_bottom - 1))
-        box.drawOn(canvas, text_left, text_top - h)
+        block = KeepInFrame(text_width, room, [name, Spacer(1, 1.5 * mm), *details], mode="shrink")
+        _, height = block.wrapOn(canvas, text_width, text_top - bottom)
+        block.drawOn(canvas, text_left, text_top - height)
         canvas.setStrokeColor(accent)
         canvas.setLineWidth(0.8)
-        canvas.line(
-            left, self._y(paper.letterhead_bottom), left + width, self._y(paper.letterhead_bottom)
-        )
+        rule = self._y(paper.letterhead_bottom)
+        canvas.line(left, rule, left + width, rule)
 
     def _sender_lines(self, canvas: Canvas) -> None:
         """A personal letter: ruled lines where the sender writes name and address."""

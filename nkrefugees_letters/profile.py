@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlio
+from . import output, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -210,3 +210,90 @@ def check_text(profile: Profile) -> list[tuple[str, str]]:
 
 
 __all__ = ["DataError", "Defaults", "Letterhead", "Organisation", "Profile", "Signatory", "load"]
+
+
+STARTER = """\
+# nkletters profile: who writes the letter, who signs it, and your defaults.
+# Every value is printed as plain text. Lines starting with # are comments.
+# Check it with 'nkletters check'; see the README for every field.
+
+organisation:
+  name: {name}
+  address: [{address}]    # one quoted line per entry, e.g. ["12 Harbour Road", "Cape Town 8001"]
+  email: {email}
+  phone: {phone}
+  website: {website}
+  # logo: logo.png        # PNG or JPEG, relative to this file
+
+letterhead:
+  # tagline: Speaking for those who cannot
+  accent_colour: "#1f3a5f"  # the colour of your name and the rule under the letterhead
+  placement: left           # left, centre or right
+  # footer: Registered charity no. 123456 · example.org
+
+{signatories}
+# co_signing_organisations: ["Another NGO", "A third one"]
+
+defaults:
+  language: en              # en, zh, ko, ja, es
+  paper: auto               # auto (Letter in the US, Canada and Mexico, A4 elsewhere), a4, letter
+  out: letters              # output folder, relative to this file
+  template: appeal          # a built-in template name, or a path to your own
+"""
+
+
+@dataclass(frozen=True)
+class StarterValues:
+    """What ``nkletters init`` asks for."""
+
+    name: str
+    address: tuple[str, ...] = ()
+    email: str = ""
+    phone: str = ""
+    website: str = ""
+    signer: str = ""
+    title: str = ""
+
+
+def starter_text(values: StarterValues) -> str:
+    """A commented profile filled with ``values``; it loads back as exactly those values."""
+    q = yamlio.quote
+    if values.signer:
+        signatories = (
+            "signatories:                # one to six people; each gets a line to sign on\n"
+            f"  - name: {q(values.signer)}\n"
+            f"    title: {q(values.title)}\n"
+            "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
+        )
+    else:
+        signatories = (
+            "# signatories:              # one to six people; each gets a line to sign on\n"
+            "#   - name: Jane Doe        # without signatories the letter has blank lines to sign\n"
+            "#     title: Chair\n"
+        )
+    return STARTER.format(
+        signatories=signatories,
+        name=q(values.name),
+        address=", ".join(q(line) for line in values.address),
+        email=q(values.email),
+        phone=q(values.phone),
+        website=q(values.website),
+    )
+
+
+def write_starter(folder: Path, values: StarterValues, *, force: bool = False) -> Path:
+    """Write ``folder/nkletters.yaml``; an existing profile is only replaced with ``force``."""
+    path = folder / PROFILE_NAME
+    if path.exists() and not force:
+        raise DataError(
+            "a profile already exists here",
+            path=path,
+            hint="edit it, or pass --force to replace it",
+        )
+    if not values.name.strip():
+        raise DataError("the organisation's name is required", hint="pass --name NAME")
+    output.write_atomic(
+        output.ensure_dir(folder) / PROFILE_NAME, starter_text(values).encode(), force=True
+    )
+    load(path)  # what we wrote must read back; a failure here is a bug, not user error
+    return path

@@ -9,6 +9,7 @@ its line so that validation can say ``file:line: field — expected …``.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -145,6 +146,12 @@ def load_file(path: Path) -> Any:
     except OSError as exc:
         raise DataError(f"cannot read file: {exc.strerror}", path=path) from None
     return load_text(text, path)
+
+
+def quote(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar that reads back as exactly that string."""
+    # A JSON string is a valid YAML double-quoted scalar.
+    return json.dumps(text, ensure_ascii=False)
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

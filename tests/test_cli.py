@@ -119,7 +119,7 @@ def test_profile_name_with_markup_characters_prints_verbatim(
     assert result.exit_code == 0, result.stderr
     text = pdf_text(tmp_path / written_path(result))
     assert "Smith & Sons <Relief>" in text
-    assert "Ann O'Neil & <Co>" in text
+    assert "Ann O’Neil & <Co>" in text  # apostrophes are set typographically
     assert "on behalf of Smith & Sons <Relief>" in text
     assert "nkletters init" not in result.stderr
 
@@ -145,3 +145,85 @@ def test_version(run: Run) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("nkletters, version ")
+
+
+def test_init_with_flags_writes_a_profile_that_generates(run: Run, tmp_path: Path) -> None:
+    result = run(
+        "init",
+        "--name",
+        "Friends & <Refugees>",
+        "--address",
+        "12 Harbour Road",
+        "--address",
+        "Cape Town 8001",
+        "--email",
+        "info@example.org",
+        "--signer",
+        "Jane Doe",
+        "--title",
+        "Chair",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "nkletters.yaml\n"
+    profile_text = (tmp_path / "nkletters.yaml").read_text()
+    assert profile_text.startswith("# nkletters profile")
+    generated = run("generate", "--city", "Pretoria", "--date", FIXED_DATE)
+    assert generated.exit_code == 0, generated.stderr
+    text = pdf_text(tmp_path / written_path(generated))
+    assert "Friends & <Refugees>" in text and "12 Harbour Road · Cape Town 8001" in text
+    assert "Jane Doe" in text and "Chair" in text
+
+
+def test_init_asks_when_no_name_is_given(run: Run, tmp_path: Path) -> None:
+    answers = "Asociación Ñandú — Perú\nAv. Arequipa 100; Lima 15001\n\n\n\n\n"
+    result = run("init", input=answers)
+    assert result.exit_code == 0, result.stderr
+    from nkrefugees_letters import profile
+
+    loaded = profile.load(tmp_path / "nkletters.yaml")
+    assert loaded.organisation is not None
+    assert loaded.organisation.name == "Asociación Ñandú — Perú"
+    assert loaded.organisation.address == ("Av. Arequipa 100", "Lima 15001")
+    assert loaded.signatories == ()
+
+
+def test_init_never_overwrites_without_force(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "nkletters.yaml").write_text("organisation: {name: Mine}\n")
+    result = run("init", "--name", "Other")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: nkletters.yaml already exists — edit it, or pass --force to replace it\n"
+    )
+    assert (tmp_path / "nkletters.yaml").read_text() == "organisation: {name: Mine}\n"
+    assert run("init", "--name", "Other", "--force").exit_code == 0
+    assert '"Other"' in (tmp_path / "nkletters.yaml").read_text()
+
+
+def test_two_runs_give_identical_bytes(run: Run, tmp_path: Path) -> None:
+    first = run("generate", "--city", "Chicago", "--date", FIXED_DATE, "--out", "a")
+    second = run("generate", "--city", "Chicago", "--date", FIXED_DATE, "--out", "b")
+    name = f"{FIXED_DATE}_us-chicago.pdf"
+    assert first.exit_code == second.exit_code == 0
+    assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_source_date_epoch_sets_the_creation_date(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790208000")  # 2026-09-24 00:00 UTC
+    result = run("generate", "--city", "Chicago", "--date", FIXED_DATE)
+    meta = pypdf.PdfReader(str(tmp_path / written_path(result))).metadata
+    assert meta is not None and meta.creation_date is not None
+    assert meta.creation_date.date().isoformat() == FIXED_DATE
+
+
+def test_fold_marks_are_drawn(run: Run, tmp_path: Path) -> None:
+    import pdfplumber
+
+    result = run("generate", "--city", "London", "--date", FIXED_DATE, "--fold-marks")
+    with pdfplumber.open(tmp_path / written_path(result)) as pdf:
+        page = pdf.pages[0]
+        marks = [line for line in page.lines if line["x1"] < 12 * 72 / 25.4]
+    # DIN 5008 form B: folds at 105 and 210 mm, punch mark at 148.5 mm from the top.
+    tops = sorted(round(line["top"] / (72 / 25.4), 1) for line in marks)
+    assert tops == [105.0, 148.5, 210.0]

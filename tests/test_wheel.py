@@ -1,4 +1,4 @@
-"""Packaging: the wheel ships templates/, data/ and fonts, and an installed nkletters works anywhere."""
+"""Packaging: the wheel ships templates/, data/ and fonts; an installed nkletters works anywhere."""
 
 from __future__ import annotations
 
