@@ -6,7 +6,10 @@ line on stderr and exit status 1; Click's usage errors exit with 2.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import json
 import os
 from collections.abc import Callable
 from datetime import date
@@ -15,7 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, letters, missions, profile
+from . import __version__, i18n, letters, missions, places, profile, render
+from . import check as check_module
 from .errors import LettersError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,12 +76,56 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--city", default="", help="City of the embassy or consulate, e.g. Chicago.")
 @click.option(
-    "--country", default="", help="Two-letter country code when a city name is ambiguous."
+    "--city",
+    "cities",
+    multiple=True,
+    help="City of the embassy or consulate, e.g. Chicago; repeat for a batch.",
 )
 @click.option(
-    "--mission", "mission_id", default="", help="Mission id instead of a city, e.g. us-chicago."
+    "--country",
+    "countries",
+    multiple=True,
+    help="Two-letter country code: which country an ambiguous --city is in or, without "
+    "--city, every mission in that country (repeatable).",
+)
+@click.option(
+    "--mission",
+    "mission_ids",
+    multiple=True,
+    help="Mission id instead of a city, e.g. us-chicago (repeatable).",
+)
+@click.option("--all", "all_missions", is_flag=True, help="A letter to every open mission.")
+@click.option(
+    "--signers",
+    "signers_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="CSV of people who each sign a letter to the mission serving their city (columns "
+    "name, title, organisation, email, city, country, personal_note).",
+)
+@click.option("--cosign", is_flag=True, help="With --signers: one letter per mission, signed by all.")
+@click.option(
+    "--duplex", is_flag=True, help="Print file for two-sided printing: each letter on a new sheet."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to use for a batch (default: one per core).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option(
+    "--envelope",
+    type=click.Choice(["dl", "c5", "c4", "10"], case_sensitive=False),
+    default=None,
+    help="Envelope size for envelopes.pdf (default: DL for A4 letters, #10 for US Letter).",
+)
+@click.option(
+    "--cover-note",
+    is_flag=True,
+    help="Also write cover-notes.pdf: a note per mission asking it to forward the letters, "
+    "with a receipt slip.",
 )
 @click.option(
     "--profile",
@@ -93,7 +141,11 @@ def cli() -> None:
     help="Your own mission YAML, merged over the built-in directory by id.",
 )
 @click.option(
-    "--lang", "language", default=None, help="Letter language (default: the profile's, else en)."
+    "--lang",
+    "language",
+    default=None,
+    help="Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
+    "(en+zh). Default: the profile's, else en.",
 )
 @click.option("--template", default=None, help="Template name or path to your own template file.")
 @click.option(
@@ -122,9 +174,18 @@ def cli() -> None:
 )
 @friendly_errors
 def generate(
-    city: str,
-    country: str,
-    mission_id: str,
+    cities: tuple[str, ...],
+    countries: tuple[str, ...],
+    mission_ids: tuple[str, ...],
+    all_missions: bool,
+    signers_path: Path | None,
+    cosign: bool,
+    duplex: bool,
+    dry_run: bool,
+    jobs: int | None,
+    quiet: bool,
+    envelope: str | None,
+    cover_note: bool,
     profile_path: Path | None,
     data_paths: tuple[Path, ...],
     language: str | None,
@@ -135,20 +196,70 @@ def generate(
     fold_marks: bool,
     force: bool,
 ) -> None:
-    """Write the letter for one embassy or consulate as a PDF.
+    """Write the letter for one embassy or consulate as a PDF, or a batch of them.
+
+    A batch (--all, --country without --city, several --city or --mission, --signers)
+    writes one PDF per letter into letters/DATE/, plus all-letters.pdf to print them in
+    one go, envelopes.pdf, labels.pdf and a delivery checklist (delivery.csv, .json).
 
     \b
     Examples:
         nkletters generate --city Chicago
         nkletters generate --city "San Francisco" --date 2026-09-24 --out ~/letters
         nkletters generate --mission gb-london --profile nkletters.yaml
+        nkletters generate --all --duplex
+        nkletters generate --country US --country CA --cover-note
+        nkletters generate --signers signers.csv --jobs 2
     """
+    cities = tuple(c for c in cities if c.strip())
+    countries = tuple(c for c in countries if c.strip())
+    mission_ids = tuple(m for m in mission_ids if m.strip())
+    batch_options = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
+    if (
+        any(o not in (None, False) for o in batch_options)
+        or len(cities) + len(mission_ids) > 1
+        or len(countries) > 1
+        or (countries and not cities and not mission_ids)
+    ):
+        from . import batch  # a single letter should not pay for importing it
+
+        _generate_batch(
+            batch.Selection(all_missions, countries, cities, mission_ids),
+            signers_path=signers_path,
+            profile_path=profile_path,
+            data_paths=data_paths,
+            options=batch.BatchOptions(
+                letter=letters.LetterOptions(
+                    language=language,
+                    template=template,
+                    paper=paper,
+                    when=when,
+                    out_dir=out_dir,
+                    fold_marks=fold_marks,
+                    force=force,
+                ),
+                duplex=duplex,
+                cosign=cosign,
+                envelope=envelope,
+                cover_note=cover_note,
+                jobs=jobs,
+                dry_run=dry_run,
+            ),
+            quiet=quiet,
+        )
+        return
+    city = cities[0] if cities else ""
+    country = countries[0] if countries else ""
+    mission_id = mission_ids[0] if mission_ids else ""
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
     chosen_profile = profile.find(profile_path)
     loaded_profile = profile.load(chosen_profile)
     directory = missions.load(data_paths)
-    mission = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
+    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
+    mission = resolution.mission
+    if resolution.rule != "mission":
+        click.echo(resolution.reason, err=True)
     options = letters.LetterOptions(
         language=language,
         template=template,
@@ -169,6 +280,111 @@ def generate(
             "(letterhead, signatories)",
             err=True,
         )
+
+
+class _Progress:
+    """A progress bar on stderr, drawn only on a terminal and once a run has taken
+    a second, so that short runs and logs stay clean."""
+
+    DELAY = 1.0
+    WIDTH = 30
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        import sys
+        import time
+
+        self._clock = time.monotonic
+        self._stream = sys.stderr
+        self.total = total
+        self.done = 0
+        self.enabled = enabled and self._stream.isatty()
+        self._start = self._clock()
+        self._shown = False
+        self._last = 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        now = self._clock()
+        if not self.enabled or now - self._start < self.DELAY or now - self._last < 0.1:
+            return
+        self._last = now
+        filled = self.WIDTH * self.done // max(self.total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        rate = self.done / (now - self._start)
+        self._stream.write(f"\r[{bar}] {self.done}/{self.total} letters, {rate:,.0f}/s ")
+        self._stream.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            self._stream.write("\r\033[K")
+            self._stream.flush()
+            self._shown = False
+
+
+def _generate_batch(
+    selection: Any,
+    *,
+    signers_path: Path | None,
+    profile_path: Path | None,
+    data_paths: tuple[Path, ...],
+    options: Any,
+    quiet: bool,
+) -> None:
+    """``generate`` for many letters: plan, report the plan's notes, run, summarise."""
+    from . import batch, signers
+
+    if options.cosign and signers_path is None:
+        raise click.UsageError("--cosign needs --signers FILE.csv")
+    loaded_profile = profile.load(profile.find(profile_path))
+    directory = missions.load(data_paths)
+    signer_list = signers.read(signers_path) if signers_path is not None else None
+    if signer_list is not None and signer_list.ignored_columns:
+        _warn(
+            f"{_shown(signer_list.path)}: ignored column(s) "
+            + ", ".join(repr(c) for c in signer_list.ignored_columns)
+            + "; the columns are: "
+            + ", ".join(signers.COLUMNS)
+        )
+    plan = batch.plan(directory, loaded_profile, selection, options, signer_list)
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+    for warning in plan.warnings:
+        _warn(warning)
+    where = _shown(signer_list.path) if signer_list is not None else "signers"
+    for bad in plan.bad_rows:
+        click.secho(f"error: {where} {bad}", fg="red", err=True)
+    progress = _Progress(len(plan.jobs), enabled=not quiet)
+
+    def on_letter(job: batch.Job, outcome: batch.Outcome) -> None:
+        progress.step()
+        if outcome.ok and outcome.path is not None:
+            pages = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}"
+            verb = "would write" if options.dry_run else "wrote"
+            progress.clear()
+            click.echo(f"{verb} {_shown(outcome.path)} ({job.mission.id}, {pages}, {outcome.paper})")
+        elif not outcome.ok:
+            progress.clear()
+            click.secho(f"error: {job.label}: {outcome.error}", fg="red", err=True)
+
+    report = batch.run(plan, loaded_profile, options, on_letter)
+    progress.clear()
+    if report.interrupted:
+        click.echo(
+            f"interrupted: {report.written} letters written, each whole; the print file, "
+            "envelopes, labels and checklist were not written",
+            err=True,
+        )
+        raise SystemExit(130)
+    for path in report.files:
+        detail = ""
+        if path.name == batch.PRINT_FILE:
+            blanks = f", {report.blank_pages} blank backs" if report.blank_pages else ""
+            detail = f" ({report.print_pages} pages{blanks})"
+        click.echo(f"wrote {_shown(path)}{detail}")
+    click.echo(batch.summary(report), err=True)
+    if report.failures:
+        raise SystemExit(1)
 
 
 @cli.command()
@@ -244,6 +460,341 @@ def init(
     path = profile.write_starter(folder, values, force=force)
     click.echo(_shown(path))
     click.echo("next: add your logo and check the profile with 'nkletters check'", err=True)
+
+
+_data_option = click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your own mission YAML, merged over the built-in directory by id.",
+)
+
+
+def _country_option(help_text: str) -> Callable[[F], F]:
+    def check(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+        code = value.strip().upper()
+        if code and not i18n.is_country_code(code):
+            raise click.BadParameter(f"{value!r} is not a two-letter country code, e.g. US or GB")
+        return code
+
+    return click.option("--country", default="", callback=check, help=help_text)
+
+
+def _print_mission(mission: missions.Mission, *, notes: bool = True) -> None:
+    click.echo(f"{mission.id}")
+    for label, text in missions.describe(mission, notes=notes):
+        click.echo(f"  {label:<10}{text}")
+    if mission.is_open:
+        for warning in letters.mission_warnings(mission):
+            _warn(warning)
+
+
+@cli.group(name="missions")
+def missions_group() -> None:
+    """The directory of PRC embassies and consulates-general: list, show, find.
+
+    \b
+    Examples:
+        nkletters missions list --country US
+        nkletters missions show us-chicago
+        nkletters missions find "Traverse City"
+    """
+
+
+@missions_group.command(name="list")
+@_country_option("Only missions in this country (two-letter code), e.g. US.")
+@click.option(
+    "--kind", type=click.Choice(missions.KINDS), default=None, help="Only this kind of mission."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for reading, csv for spreadsheets, json for programs.",
+)
+@_data_option
+@friendly_errors
+def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Path, ...]) -> None:
+    """List the missions in the directory.
+
+    \b
+    Examples:
+        nkletters missions list
+        nkletters missions list --country CA --kind consulate-general
+        nkletters missions list --format json > missions.json
+    """
+    chosen = missions.load(data_paths).select(country=country, kind=kind or "")
+    if fmt == "json":
+        records = [missions.to_record(m) for m in chosen]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=missions.CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(missions.to_row(m) for m in chosen)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    rows = [("ID", "KIND", "CITY", "STATUS", "VERIFIED")]
+    rows += [
+        (m.id, m.kind, m.city_name, missions.status_text(m), "yes" if m.verified else "no")
+        for m in chosen
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        click.echo("  ".join([*cells, row[-1]]))
+    countries = len({m.country for m in chosen})
+    click.echo(
+        f"{len(chosen)} mission{'s' if len(chosen) != 1 else ''} in {countries} "
+        f"countr{'ies' if countries != 1 else 'y'}",
+        err=True,
+    )
+
+
+@missions_group.command(name="show")
+@click.argument("mission_id")
+@_data_option
+@friendly_errors
+def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
+    """Everything the directory holds about one mission, by id.
+
+    \b
+    Example:
+        nkletters missions show us-chicago
+    """
+    _print_mission(missions.load(data_paths).get(mission_id))
+
+
+@missions_group.command(name="find")
+@click.argument("place")
+@_country_option("Country of the place (two-letter code) when its name is ambiguous.")
+@_data_option
+@friendly_errors
+def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> None:
+    """Which mission serves PLACE, and why.
+
+    PLACE is a city or town; add its region after a comma when the name is shared
+    ("Portland, Maine"). The tool looks for a mission in that city, then for the mission
+    whose consular district holds its state or province, then for the nearest one.
+
+    \b
+    Examples:
+        nkletters missions find "Traverse City"
+        nkletters missions find London --country CA
+    """
+    resolution = places.resolve(missions.load(data_paths), place, country)
+    click.echo(resolution.reason)
+    _print_mission(resolution.mission, notes=False)
+
+
+@cli.command()
+@click.option("--city", default="", help="City of the embassy or consulate, e.g. Chicago.")
+@_country_option("Two-letter country code when a city name is ambiguous.")
+@click.option(
+    "--mission", "mission_id", default="", help="Mission id instead of a city, e.g. us-chicago."
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Organisation profile (default: ./nkletters.yaml if present).",
+)
+@_data_option
+@click.option(
+    "--lang", "language", default=None, help="Letter language (default: the profile's, else en)."
+)
+@click.option("--template", default=None, help="Template name or path to your own template file.")
+@click.option(
+    "--date",
+    "when",
+    callback=_parse_date,
+    metavar="YYYY-MM-DD",
+    help="Date printed on the letter (default: today).",
+)
+@friendly_errors
+def preview(
+    city: str,
+    country: str,
+    mission_id: str,
+    profile_path: Path | None,
+    data_paths: tuple[Path, ...],
+    language: str | None,
+    template: str | None,
+    when: date | None,
+) -> None:
+    """Print the letter for one mission as plain text, to check its wording before printing.
+
+    \b
+    Examples:
+        nkletters preview --city Chicago
+        nkletters preview --city London --template my-letter.md --lang en
+    """
+    if not city.strip() and not mission_id.strip():
+        raise click.UsageError("say which mission: --city NAME or --mission ID")
+    loaded_profile = profile.load(profile.find(profile_path))
+    directory = missions.load(data_paths)
+    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
+    if resolution.rule != "mission":
+        click.echo(resolution.reason, err=True)
+    options = letters.LetterOptions(language=language, template=template, when=when)
+    letter = letters.compose(resolution.mission, loaded_profile, options)
+    dates = [letter.date_text, *([letter.second_date_text] if letter.second_date_text else [])]
+    people = [", ".join(filter(None, (p.name, p.title))) for p in letter.signatories]
+    click.echo("\n".join([*letter.recipient_lines, "", *dates, ""]))
+    click.echo(letter.text.plain_text(recipient=()))
+    click.echo("\n".join(["", *(people or ["(signature, name in capitals)"])]))
+    for warning in letters.review_warnings(letter.text):
+        _warn(warning)
+
+
+@cli.command()
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Organisation profile (default: ./nkletters.yaml if present).",
+)
+@_data_option
+@click.option(
+    "--template",
+    "template_names",
+    multiple=True,
+    help="Also check this template (a name or a path); repeat for more.",
+)
+@click.option(
+    "--max-age",
+    type=click.IntRange(min=1),
+    default=check_module.MAX_AGE_MONTHS,
+    show_default=True,
+    metavar="MONTHS",
+    help="List missions of your --data files whose source is older than this.",
+)
+@friendly_errors
+def check(
+    profile_path: Path | None,
+    data_paths: tuple[Path, ...],
+    template_names: tuple[str, ...],
+    max_age: int,
+) -> None:
+    """Check the profile, the mission directory and every template, and list all problems.
+
+    Each problem is one line, 'file:line: what is wrong — how to fix it'. The exit
+    status is 1 when there is any. Missions of your --data files whose source is older
+    than --max-age months are listed too, as reminders (they do not fail the check).
+
+    \b
+    Examples:
+        nkletters check
+        nkletters check --profile ngo/nkletters.yaml --data our-missions.yaml
+        nkletters check --template my-letter.md
+    """
+    chosen = profile.find(profile_path)
+    report = check_module.run(chosen, data_paths, template_names, max_age_months=max_age)
+    for problem in report.problems:
+        click.echo(str(problem))
+    own_stale = [s for s in report.stale if s.own]
+    for stale in own_stale:
+        click.echo(str(stale))
+    builtin_stale = len(report.stale) - len(own_stale)
+    if builtin_stale:
+        click.echo(
+            f"note: {builtin_stale} built-in addresses were last confirmed over {max_age} "
+            "months ago; a newer nkletters may have newer ones",
+            err=True,
+        )
+    checked = (
+        f"{'profile ' + _shown(chosen) if chosen else 'no profile (personal letters)'}, "
+        f"{report.mission_count} missions, {len(report.templates)} templates"
+    )
+    if report.ok:
+        click.echo(f"ok: {checked}", err=True)
+        return
+    count = len(report.problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} in {checked}", err=True)
+    click.get_current_context().exit(1)
+
+
+@cli.group(name="templates")
+def templates_group() -> None:
+    """The built-in letter templates: list them, read one, copy one to start your own.
+
+    See docs/templates.md for how a template is written.
+
+    \b
+    Examples:
+        nkletters templates list
+        nkletters templates show appeal --lang zh
+        nkletters templates export appeal my-letter.md
+    """
+
+
+@templates_group.command(name="list")
+@friendly_errors
+def templates_list() -> None:
+    """List the built-in templates: name, language and what each is for.
+
+    \b
+    Example:
+        nkletters templates list
+    """
+    infos = render.builtin_templates()
+    width = max((len(info.name) for info in infos), default=0)
+    for info in infos:
+        click.echo(f"{info.name.ljust(width)}  {info.language:<5}  {info.description}".rstrip())
+
+
+_template_language = click.option(
+    "--lang",
+    "language",
+    default="en",
+    show_default=True,
+    help="Language of the template, when NAME does not say (appeal.zh does).",
+)
+
+
+@templates_group.command(name="show")
+@click.argument("name")
+@_template_language
+@friendly_errors
+def templates_show(name: str, language: str) -> None:
+    """Print a template's source: a built-in NAME (appeal, appeal.zh) or a file.
+
+    \b
+    Examples:
+        nkletters templates show appeal
+        nkletters templates show appeal --lang ko
+    """
+    path, text = render.template_source(name, language)
+    click.echo(f"# {_shown(path)}", err=True)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@templates_group.command(name="export")
+@click.argument("name")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@_template_language
+@click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+@friendly_errors
+def templates_export(name: str, path: Path | None, language: str, force: bool) -> None:
+    """Copy a built-in template to PATH (default: NAME.LANG.md here), to write your own.
+
+    \b
+    Examples:
+        nkletters templates export appeal
+        nkletters templates export appeal my-letter.md
+        nkletters templates export appeal.zh letters/
+    """
+    written = render.export_template(name, language, path, force=force)
+    shown = _shown(written)
+    as_option = shown if os.sep in shown or shown.endswith(".md") else f".{os.sep}{shown}"
+    click.echo(shown)
+    click.echo(
+        f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True
+    )
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -139,7 +139,9 @@ def clean(text: str) -> str:
             continue
         else:
             out.append(char)
-    return typographic(re.sub(r"\s+", " ", "".join(out)))
+    # The ideographic space (U+3000) is a full-width character, not a gap to fold:
+    # Japanese writes one after 拝啓.
+    return typographic(re.sub(r"[^\S\u3000]+", " ", "".join(out)))
 
 
 _QUOTES = (
@@ -176,9 +178,13 @@ def describe(chars: list[str]) -> str:
     return ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in chars[:5])
 
 
-def to_markup(text: str, *, where: str = "text") -> str:
+@lru_cache(maxsize=8192)  # a batch marks up the same template sentences for every letter
+def to_markup(text: str, *, where: str = "text", bold: bool = False, italic: bool = False) -> str:
     """Escape ``text`` for reportlab paragraph markup, wrapping every run that the
     Latin font lacks in a ``<font>`` tag for the bundled font that has it.
+
+    ``bold`` and ``italic`` pick that font's style: a ``<font face>`` tag names one
+    face, so neither ``<b>`` around it nor a bold paragraph style reaches inside.
 
     Raises LayoutError naming ``where`` when a character cannot be printed at all.
     """
@@ -200,7 +206,8 @@ def to_markup(text: str, *, where: str = "text") -> str:
     parts = []
     for family, chars in runs:
         chunk = escape("".join(chars))
-        parts.append(chunk if family is LATIN else f'<font face="{family.name}">{chunk}</font>')
+        face = _style_name(family, bold, italic)
+        parts.append(chunk if family is LATIN else f'<font face="{face}">{chunk}</font>')
     return "".join(parts)
 
 

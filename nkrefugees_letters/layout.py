@@ -9,16 +9,18 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -28,6 +30,7 @@ from reportlab.platypus import (
     HRFlowable,
     KeepInFrame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -149,6 +152,8 @@ class Letter:
     fold_marks: bool = False
     title: str = ""
     extra_recipient_lines: tuple[str, ...] = field(default_factory=tuple)
+    second_date_text: str = ""
+    """A bilingual letter's date in its second language, printed under the first."""
 
     @property
     def recipient_lines(self) -> tuple[str, ...]:
@@ -173,9 +178,12 @@ class RenderedPDF:
 
 
 @cache
-def _styles(cjk: bool) -> dict[str, ParagraphStyle]:
+def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
+    """Paragraph styles. ``cjk`` text gets more leading and, unless it is ``spaced``
+    (Korean writes spaces between words and breaks lines at them), line breaks
+    between any two characters, as Chinese and Japanese typesetting does."""
     fonts.register(fonts.LATIN)
-    wrap = "CJK" if cjk else None
+    wrap = "CJK" if cjk and not spaced else None
     leading = BODY_LEADING + (1.6 if cjk else 0)
     body = ParagraphStyle(
         "body",
@@ -198,8 +206,14 @@ def _styles(cjk: bool) -> dict[str, ParagraphStyle]:
             "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3.5
         ),
         "bullet_last": ParagraphStyle("bullet_last", parent=body, leftIndent=14, bulletIndent=3),
+        # The bundled Han font has no bold: a bold subject in Chinese or Japanese would
+        # show only its digits and Latin letters in bold.
         "subject": ParagraphStyle(
-            "subject", parent=body, fontName=fonts.BOLD_FONT, spaceAfter=10, keepWithNext=1
+            "subject",
+            parent=body,
+            fontName=fonts.BODY_FONT if cjk and not spaced else fonts.BOLD_FONT,
+            spaceAfter=10,
+            keepWithNext=1,
         ),
         "salutation": ParagraphStyle("salutation", parent=body, keepWithNext=1),
         "closing": ParagraphStyle("closing", parent=body, spaceBefore=4, keepWithNext=1),
@@ -237,15 +251,26 @@ def _styles(cjk: bool) -> dict[str, ParagraphStyle]:
     }
 
 
+CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+SPACED_CJK_LANGUAGES = frozenset({"ko"})
+
+
+def _styles_for(language: str) -> dict[str, ParagraphStyle]:
+    """The styles for text in ``language`` (``zh``, ``ko``, ``en_GB``…)."""
+    base = language.split("+")[0].split("_")[0].split("-")[0].lower()
+    return _styles(base in CJK_LANGUAGES, base in SPACED_CJK_LANGUAGES)
+
+
 def _para(text: str, style: ParagraphStyle, where: str) -> Paragraph:
-    return Paragraph(fonts.to_markup(text, where=where), style)
+    bold, italic = "Bold" in style.fontName, "Italic" in style.fontName
+    return Paragraph(fonts.to_markup(text, where=where, bold=bold, italic=italic), style)
 
 
 def _fit_name(
     name: str, base: ParagraphStyle, colour: Any, align: int, width: float, height: float
 ) -> Paragraph:
     """The organisation's name, as large as possible within two lines and ``height``."""
-    markup = fonts.to_markup(name, where="organisation.name")
+    markup = fonts.to_markup(name, where="organisation.name", bold=True)
     for size in NAME_SIZES:
         style = ParagraphStyle(
             f"org{size}",
@@ -285,7 +310,7 @@ def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
 def _block_markup(block: Block) -> str:
     parts = []
     for run in block.runs:
-        chunk = fonts.to_markup(run.text, where="the letter text")
+        chunk = fonts.to_markup(run.text, where="the letter text", bold=run.bold, italic=run.italic)
         if run.italic:
             chunk = f"<i>{chunk}</i>"
         if run.bold:
@@ -296,25 +321,56 @@ def _block_markup(block: Block) -> str:
 
 # --- images -----------------------------------------------------------------------
 
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 2000
+"""Longest side, in pixels, of an embedded image (40 mm of logo at 1,270 dpi). A larger
+image is scaled down once per process: smaller PDFs, faster batches, same print."""
 
 
 @cache
 def _image(path: Path) -> ImageReader:
-    """Read an image once per process: batches reuse the decoded logo."""
+    """Read and check an image once per process (batches reuse the decoded logo).
+
+    The whole image is decoded here, so that a truncated or corrupt file fails with a
+    clear message before the PDF is begun. An image larger than MAX_IMAGE_SIDE is scaled
+    down (a JPEG is decoded at reduced size, which is quick even for a huge photo).
+    """
+    # reportlab's own dependency, needed only for images
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     try:
-        reader = ImageReader(str(path))
-        width, height = reader.getSize()
-    except Exception as exc:  # reportlab/PIL raise many kinds for a broken file
+        picture = PILImage.open(path)
+        width, height = picture.size
+        if max(width, height) > MAX_IMAGE_SIDE:
+            picture.draft(None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+        picture.load()
+        if picture.format == "JPEG":
+            if picture.size == (width, height):
+                reader = ImageReader(str(path))  # embedded as it is, without re-encoding
+            else:
+                scaled = io.BytesIO()
+                picture.save(scaled, format="JPEG", quality=92)
+                reader = ImageReader(scaled)
+        else:
+            reader = ImageReader(picture)
+        reader.getSize()
+    except PILImage.DecompressionBombError:
         raise LayoutError(
-            f"image {str(path)!r} cannot be read ({type(exc).__name__})",
+            f"image {str(path)!r} has too many pixels to be read safely",
+            hint="scale it down to under 4000 pixels a side",
+        ) from None
+    except Exception as exc:  # PIL raises many kinds for a broken file
+        if isinstance(exc, UnidentifiedImageError):
+            reason = "not an image file"
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = type(exc).__name__
+        raise LayoutError(
+            f"image {str(path)!r} cannot be read ({reason})",
             hint="use a PNG or JPEG file that opens in an image viewer",
         ) from None
-    if width * height > MAX_IMAGE_PIXELS:
-        raise LayoutError(
-            f"image {str(path)!r} is {width}×{height} pixels, too large to embed",
-            hint="scale it down to under 4000 pixels a side",
-        )
     return reader
 
 
@@ -433,11 +489,41 @@ def _story(
     window_box = KeepInFrame(*_address_area(paper), window, mode="shrink")
     story: list[Flowable] = [window_box, FrameBreak()]
     story.append(_para(letter.date_text, styles["date"], "date"))
+    if letter.second_date_text:
+        story.append(_para(letter.second_date_text, styles["date"], "date"))
     story.append(FrameBreak())
-    story.append(_para(letter.text.subject, styles["subject"], "subject"))
-    story.append(_para(letter.text.salutation, styles["salutation"], "salutation"))
+    text, text_styles = letter.text, styles
+    if letter.text.translation is not None:
+        # Bilingual: both subjects on top, the whole text in the first language with its
+        # closing, a rule, then the whole text in the second, which starts a new page
+        # unless it fits where it is; one signature block.
+        text, text_styles = letter.text.translation, _styles_for(letter.text.translation.language)
+        above = ParagraphStyle("subject_above", parent=styles["subject"], spaceAfter=3)
+        story.append(_para(letter.text.subject, above, "subject"))
+        story.append(_para(text.subject, text_styles["subject"], "subject"))
+        story.append(_para(letter.text.salutation, styles["salutation"], "salutation"))
+        story += _body(letter.text, styles)
+        story.append(_para(letter.text.closing, styles["body"], "closing"))
+        story.append(
+            HRFlowable(width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=4, spaceAfter=12)
+        )
+    else:
+        story.append(_para(text.subject, styles["subject"], "subject"))
+    last: list[Flowable] = [_para(text.salutation, text_styles["salutation"], "salutation")]
+    body = _body(text, text_styles)
+    # The signature block must never stand alone at the top of a page: keep it with the
+    # last paragraph and the closing.
+    ending: list[Flowable] = [*body[-1:], _para(text.closing, text_styles["closing"], "closing")]
+    ending += _signatures(letter, styles, text_width)
+    last += [*body[:-1], KeepTogether(ending)]
+    story += [KeepTogether(last)] if letter.text.translation is not None else last
+    return story
+
+
+def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The paragraphs and bullet items of one language's text."""
     body: list[Flowable] = []
-    blocks = letter.text.blocks
+    blocks = text.blocks
     for index, block in enumerate(blocks):
         if block.kind == "bullet":
             last = index + 1 == len(blocks) or blocks[index + 1].kind != "bullet"
@@ -445,13 +531,7 @@ def _story(
             body.append(Paragraph(_block_markup(block), style, bulletText="•"))
         else:
             body.append(Paragraph(_block_markup(block), styles["body"]))
-    # The signature block must never stand alone at the top of a page: keep it with the
-    # last paragraph and the closing.
-    ending: list[Flowable] = [*body[-1:], _para(letter.text.closing, styles["closing"], "closing")]
-    ending += _signatures(letter, styles, text_width)
-    story += body[:-1]
-    story.append(KeepTogether(ending))
-    return story
+    return body
 
 
 # --- page furniture ---------------------------------------------------------------
@@ -693,8 +773,7 @@ def _templates(paper: Paper, furniture: _Furniture) -> list[PageTemplate]:
 def render_pdf(letter: Letter) -> RenderedPDF:
     """Lay out the letter and return the PDF bytes (byte-identical for identical input)."""
     paper = PAPERS[letter.paper]
-    cjk = letter.text.language.split("+")[0] in ("zh", "ja", "ko")
-    styles = _styles(cjk)
+    styles = _styles_for(letter.text.language)
     furniture = _Furniture(letter, paper, styles)
     buffer = io.BytesIO()
     org = letter.profile.organisation
@@ -720,3 +799,258 @@ def render_pdf(letter: Letter) -> RenderedPDF:
 
     doc.build(story, canvasmaker=canvasmaker)
     return RenderedPDF(buffer.getvalue(), furniture.page_count, paper)
+
+
+# --- many letters in one print file -----------------------------------------------
+# A batch's print file holds thousands of pages. reportlab keeps every page of a
+# document in memory until it saves, so the two classes below write each finished page
+# to the file at once and keep only its object number; fonts, which grow as new
+# characters appear, are written once at the end. Subclassing reportlab's PDFDocument
+# here keeps that knowledge of its internals in one place.
+
+
+class _StreamingPDFDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
+    """A PDFDocument that writes pages and their content streams as they are added."""
+
+    def stream_to(self, handle: BinaryIO) -> None:
+        self._out = handle
+        self._offset = 0
+        self._emitted: set[str] = set()
+        self._started = False
+
+    def _write(self, data: bytes) -> int:
+        start = self._offset
+        self._out.write(data)
+        self._offset += len(data)
+        return start
+
+    def _emit(self, name: str) -> None:
+        offset = self._write(pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self))
+        self.idToOffset[name] = offset
+        self._emitted.add(name)
+        # Keep the name registered (later references check it) but drop the object.
+        self.idToObject[name] = None
+
+    def _start(self) -> None:
+        self._started = True
+        self._pdfVersion = max(self._pdfVersion, pdfdoc.PDF_VERSION_DEFAULT)
+        self._write(pdfdoc.PDFFile(self._pdfVersion).format(self))
+        # The document information goes first, so that output.is_ours finds the
+        # creator near the start of even a very large file.
+        self.info.invariant = self.invariant
+        self._emit(self.Reference(self.info).name)
+
+    def addPage(self, page: Any) -> None:  # noqa: N802 - reportlab's name
+        if not self._started:
+            self._start()
+        before = self.objectcounter
+        super().addPage(page)
+        name = page.__InternalName__
+        self._emit(name)
+        # Formatting the page registered its content stream: write that too.
+        for number in range(before + 1, self.objectcounter + 1):
+            other = self.numberToId[number]
+            if other not in self._emitted and isinstance(self.idToObject[other], pdfdoc.PDFStream):
+                self._emit(other)
+        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
+
+    def format(self) -> bytes:
+        """Write the remaining objects, the cross-reference table and the trailer."""
+        if not self._started:
+            self._start()
+        self.Reference(self.Catalog)
+        self.Reference(self.info)
+        counter = 0
+        # Formatting an object may register new ones: walk the numbers until none is left.
+        while counter + 1 in self.numberToId:
+            counter += 1
+            name = self.numberToId[counter]
+            if name not in self._emitted:
+                self._emit(name)
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, [self.numberToId[n] for n in range(1, counter + 1)])
+        start = self._write(xref.format(self))
+        trailer = pdfdoc.PDFTrailer(
+            startxref=start,
+            Size=counter + 1,
+            Root=self.Reference(self.Catalog),
+            Info=self.Reference(self.info),
+            ID=self.ID(),
+        )
+        self._write(trailer.format(self))
+        return b""  # everything is already in the file
+
+
+class StreamingCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that writes each finished page to ``handle`` straight away, so that a
+    document of thousands of pages needs no more memory than one of ten."""
+
+    def __init__(self, handle: BinaryIO, *args: Any, **kwargs: Any) -> None:
+        fonts.register(fonts.LATIN)
+        # Without this every page names Helvetica, a font that is not embedded.
+        kwargs["initialFontName"] = fonts.BODY_FONT
+        super().__init__(handle, *args, **kwargs)
+        # The canvas makes its own PDFDocument; give it the streaming behaviour.
+        self._doc.__class__ = _StreamingPDFDocument
+        self._doc.stream_to(handle)
+
+
+class _PrintCanvas(StreamingCanvas):
+    """Holds back the pages of the current letter until it ends, then draws their
+    headers ("Page 2 of 3", numbered per letter) and adds a blank back if asked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def end_letter(self, furniture: _Furniture, *, blank_back: bool) -> tuple[int, int]:
+        """Write the held pages; return (the letter's pages, blank pages added)."""
+        total = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            furniture.page_header(self, number, total)
+            super().showPage()
+        self._held = []
+        if blank_back and total % 2:
+            super().showPage()
+            return total, 1
+        return total, 0
+
+
+class _LetterSwitch(_Furniture):
+    """Page furniture that draws whichever letter is being laid out."""
+
+    current: _Furniture | None = None
+
+    def first_page(self, canvas: Canvas, doc: Any) -> None:
+        assert self.current is not None
+        self.current.first_page(canvas, doc)
+
+    def later_page(self, canvas: Canvas, doc: Any) -> None:
+        assert self.current is not None
+        self.current.later_page(canvas, doc)
+
+
+RECEIPT_SPACE = 11
+"""Height (mm) of each line of a receipt slip that the mission fills in by hand."""
+
+
+def _receipt_slip(
+    blocks: Sequence[Block], styles: dict[str, ParagraphStyle], width: float
+) -> list[Flowable]:
+    """A slip under a cover note, cut off and signed or stamped by the mission."""
+    cut = HRFlowable(
+        width="100%", thickness=0.5, color=GREY, dash=(3, 2), spaceBefore=10, spaceAfter=8
+    )
+    slip: list[Flowable] = [cut]
+    for block in blocks:
+        slip.append(Paragraph(_block_markup(block), styles["body"]))
+    cells = [
+        [
+            Spacer(1, RECEIPT_SPACE * mm),
+            HRFlowable(width="92%", thickness=0.6, color=INK, spaceAfter=2, hAlign="LEFT"),
+            _para(caption, styles["sig_title"], "receipt slip"),
+        ]
+        for caption in ("Date", "Name and position", "Signature or stamp")
+    ]
+    table = Table([cells], colWidths=[width / 3] * 3, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ]
+        )
+    )
+    return [KeepTogether([*slip, table])]
+
+
+class PrintFile:
+    """Many letters laid out one after another into one PDF written as it grows.
+
+    Built directly rather than by merging files, so each font is embedded once. Each
+    letter starts on a new page, numbered from 1 ("Page 2 of 3"); with ``duplex`` a
+    letter with an odd number of pages gets a blank back, so the next one starts on a
+    fresh sheet. Letters may differ in paper size.
+    """
+
+    def __init__(
+        self, handle: BinaryIO, *, duplex: bool = False, title: str = "", author: str = ""
+    ) -> None:
+        self._handle = handle
+        self._duplex = duplex
+        self._title = title
+        self._author = author
+        self._doc: BaseDocTemplate | None = None
+        self._switch: _LetterSwitch | None = None
+        self.pages = 0
+        """Pages written so far, blank backs included."""
+        self.blank_pages = 0
+
+    def _open(self, letter: Letter) -> tuple[BaseDocTemplate, _LetterSwitch]:
+        paper = PAPERS[letter.paper]
+        switch = _LetterSwitch(letter, paper, _styles_for(letter.text.language))
+        doc = BaseDocTemplate(
+            self._handle,
+            pagesize=(paper.width * mm, paper.height * mm),
+            title=self._title,
+            author=self._author or "nkletters",
+            subject=self._title,
+            creator="nkletters",
+            lang=letter.text.language.split("+")[0],
+            invariant=1,
+            pageCompression=1,
+        )
+        for each in PAPERS.values():
+            templates = _templates(each, switch)
+            for template in templates:
+                # One pair of templates per paper size, each page drawn at its own size.
+                template.id = f"{template.id}-{each.name}"
+                template.pagesize = (each.width * mm, each.height * mm)
+                if template.autoNextPageTemplate:
+                    template.autoNextPageTemplate += f"-{each.name}"
+            doc.addPageTemplates(templates)
+        # reportlab's own multi-pass builds use these two steps; build() would need
+        # every flowable of every letter in one list.
+        doc._startBuild(self._handle, canvasmaker=_PrintCanvas)
+        self._doc, self._switch = doc, switch
+        return doc, switch
+
+    def add(self, letter: Letter, *, slip: Sequence[Block] = ()) -> int:
+        """Lay out one letter (and a receipt ``slip`` under it); return its page count."""
+        doc, switch = (self._doc, self._switch) if self._doc else self._open(letter)
+        assert switch is not None
+        paper = PAPERS[letter.paper]
+        styles = _styles_for(letter.text.language)
+        furniture = _Furniture(letter, paper, styles)
+        switch.current = furniture
+        # The previous letter ended with a page break and its next page has not begun:
+        # choosing the template now makes that page this letter's first.
+        doc.handle_nextPageTemplate(f"first-{paper.name}")
+        doc._setPageTemplate()
+        text_width = (paper.width - paper.margin_left - paper.margin_right) * mm
+        story = _story(letter, paper, styles, text_width)
+        if slip:
+            story += _receipt_slip(slip, styles, text_width)
+        story.append(PageBreak())
+        while story:
+            doc.clean_hanging()
+            doc.handle_flowable(story)
+        pages, blank = doc.canv.end_letter(furniture, blank_back=self._duplex)
+        furniture.page_count = pages
+        self.pages += pages + blank
+        self.blank_pages += blank
+        return pages
+
+    def close(self) -> int:
+        """Finish the file (fonts, page tree, cross-references); return its page count."""
+        if self._doc is None:
+            raise LayoutError("a print file needs at least one letter")
+        self._doc._endBuild()
+        return self.pages

@@ -7,13 +7,13 @@ Nothing here prints or exits; ``cli.py`` does that.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import fonts, i18n, layout, output, render
-from .errors import LayoutError, LettersError
+from . import fonts, i18n, layout, output, places, render
+from .errors import LayoutError, LettersError, TemplateError
 from .missions import Directory, Mission, closed_error
 from .profile import Profile, Signatory, check_text
 
@@ -44,13 +44,25 @@ class Written:
 
 def mission_warnings(mission: Mission) -> tuple[str, ...]:
     """Warnings a volunteer must see before delivering to this mission."""
-    if mission.verified:
-        return ()
-    source = f" (best source: {mission.source})" if mission.source else ""
-    return (
-        f"the address of the {mission.name} is not confirmed by an official page{source}; "
-        "check it before delivery",
-    )
+    warnings = []
+    if not mission.address.lines:
+        warnings.append(
+            f"the directory has no street address for the {mission.name}, only "
+            f"{mission.city!r}; find the door on the mission's own website before delivery"
+        )
+    if not mission.verified:
+        source = f" (best source: {mission.source})" if mission.source else ""
+        warnings.append(
+            f"the address of the {mission.name} is not confirmed by an official page{source}; "
+            "check it before delivery"
+        )
+    return tuple(warnings)
+
+
+def review_warnings(text: render.LetterText) -> tuple[str, ...]:
+    """A warning for each language of the letter whose template awaits native review."""
+    parts = [text, *([text.translation] if text.translation else [])]
+    return tuple(f"the '{p.language}' text: {p.review}" for p in parts if p.review)
 
 
 def context(
@@ -79,6 +91,8 @@ def context(
         "accession_date": i18n.long_date(i18n.ACCESSION_DATE, language, mission.country),
         "accession_year": i18n.ACCESSION_DATE.year,
         "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
+        # A signer's own words (--signers); empty unless a signers file gives them.
+        "personal_note": "",
         **extra,
     }
 
@@ -114,15 +128,28 @@ def compose(
     signatories: tuple[Signatory, ...] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> layout.Letter:
-    """Resolve the template and render the text: everything but the PDF."""
-    language = options.language or profile.defaults.language or "en"
+    """Resolve the template and render the text: everything but the PDF.
+
+    A bilingual letter (``en+zh``) renders the template once in each language; the
+    second text rides along as the first one's ``translation``.
+    """
+    languages = split_languages(options.language or profile.defaults.language or "en")
     when = options.when or date.today()
     people = profile.signatories if signatories is None else signatories
     template_name = options.template or profile.defaults.template or "appeal"
-    template = render.load_template(render.find_template(template_name, language))
-    text = render.render(
-        template, context(mission, profile, when, language, people, **(extra or {}))
-    )
+    parts = []
+    for language in languages:
+        template = _template(template_name, language, bilingual=len(languages) > 1)
+        parts.append(
+            render.render(
+                template, context(mission, profile, when, language, people, **(extra or {}))
+            )
+        )
+    text = parts[0]
+    if len(parts) > 1:
+        text = replace(text, translation=parts[1])
+    # The envelope keeps the official English name; a Chinese reader also gets the Chinese one.
+    chinese = any(part.language.split("_")[0].split("-")[0] == "zh" for part in parts)
     return layout.Letter(
         text=text,
         mission=mission,
@@ -132,7 +159,36 @@ def compose(
         signatories=people,
         fold_marks=options.fold_marks,
         title=f"{text.subject} — {mission.name}",
+        extra_recipient_lines=(mission.name_zh,) if chinese and mission.name_zh else (),
+        second_date_text=(
+            i18n.long_date(when, parts[1].language, mission.country) if len(parts) > 1 else ""
+        ),
     )
+
+
+def split_languages(value: str) -> tuple[str, ...]:
+    """``"zh"`` → ``("zh",)``; ``"en+zh"`` → ``("en", "zh")``: the whole letter in the
+    first language, then in the second."""
+    languages = tuple(part.strip() for part in value.split("+"))
+    if len(languages) > 2 or not all(languages) or len(set(languages)) != len(languages):
+        raise LettersError(
+            f"language {value!r} is not one language or two different ones joined by '+'",
+            hint="use e.g. 'zh' for Chinese, or 'en+zh' for English followed by Chinese",
+        )
+    return languages
+
+
+def _template(name: str, language: str, *, bilingual: bool) -> render.Template:
+    template = render.load_template(render.find_template(name, language))
+    if bilingual and template.language != language:
+        raise TemplateError(
+            f"template {template.name!r} is in {template.language!r}, "
+            f"so it cannot be the {language!r} half of a bilingual letter",
+            path=template.path,
+            hint=f"give a template name without a language (e.g. 'appeal') and add "
+            f"a '{language}' version of it",
+        )
+    return template
 
 
 def file_name(mission: Mission, when: date, signer: str = "") -> str:
@@ -155,16 +211,25 @@ def generate(
     path = output.write_atomic(
         output.ensure_dir(out_dir) / file_name(mission, when), pdf.data, force=options.force
     )
-    return Written(path, pdf.pages, pdf.paper.label, mission, mission_warnings(mission))
+    warnings = mission_warnings(mission) + review_warnings(letter.text)
+    return Written(path, pdf.pages, pdf.paper.label, mission, warnings)
 
 
 def resolve(
     directory: Directory, *, city: str = "", country: str = "", mission_id: str = ""
-) -> Mission:
-    """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``)."""
+) -> places.Resolution:
+    """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
+    with the rule that chose it (see :func:`places.resolve`).
+
+    A city whose own mission has closed (Houston) is an error that names the mission
+    serving it now: the volunteer should choose that one knowingly, with ``--mission``.
+    """
     if mission_id:
         mission = directory.get(mission_id)
         if not mission.is_open:
             raise closed_error(mission, directory)
-        return mission
-    return directory.for_city(city, country)
+        return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
+    resolution = places.resolve(directory, city, country)
+    if resolution.closed is not None:
+        raise resolution.closed_error()
+    return resolution

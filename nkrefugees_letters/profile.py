@@ -108,11 +108,21 @@ def load(path: Path | None) -> Profile:
     if org is not None:
         email = org.text("email")
         if email and not _EMAIL.match(email):
-            raise org.error(
-                f"email: {email!r} does not look like an email address", org.line("email")
+            yamlio.report(
+                org.error(
+                    f"email: {email!r} does not look like an email address",
+                    org.line("email"),
+                    hint="write it as name@example.org",
+                )
             )
+            email = ""
+        try:
+            name = org.text("name", required=True)
+        except DataError as error:  # collecting (nkletters check): check the other fields
+            yamlio.report(error)
+            name = ""
         organisation = Organisation(
-            name=org.text("name", required=True),
+            name=name,
             address=org.text_list("address"),
             email=email,
             phone=org.text("phone"),
@@ -124,10 +134,14 @@ def load(path: Path | None) -> Profile:
     if head is not None:
         colour = head.text("accent_colour") or letterhead.accent_colour
         if not _COLOUR.match(colour):
-            raise head.error(
-                f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
-                head.line("accent_colour"),
+            yamlio.report(
+                head.error(
+                    f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
+                    head.line("accent_colour"),
+                    hint="a '#' and six hexadecimal digits, in quotes",
+                )
             )
+            colour = letterhead.accent_colour
         placement = head.choice("placement", PLACEMENTS, default="left")
         letterhead = Letterhead(
             tagline=head.text("tagline"),
@@ -137,23 +151,21 @@ def load(path: Path | None) -> Profile:
         )
     signatories = []
     for index, raw in top.items("signatories"):
-        person = yamlio.Fields(
-            raw, path, f"signatories[{index}]", ("name", "title", "organisation", "signature")
-        )
-        signatories.append(
-            Signatory(
-                name=person.text("name", required=True),
-                title=person.text("title"),
-                organisation=person.text("organisation"),
-                signature_image=_image(person, "signature", base),
+        try:
+            signatories.append(_signatory(raw, path, index, base))
+        except DataError as error:  # collecting (nkletters check): go on with the next one
+            yamlio.report(error)
+            signatories.append(Signatory(name=""))  # keeps the others' indices in messages
+    if len(signatories) > MAX_SIGNATORIES:
+        yamlio.report(
+            top.error(
+                f"signatories: at most {MAX_SIGNATORIES} fit under a letter, "
+                f"got {len(signatories)}",
+                top.line("signatories"),
+                hint="list further supporters under co_signing_organisations, or use --signers",
             )
         )
-    if len(signatories) > MAX_SIGNATORIES:
-        raise top.error(
-            f"signatories: at most {MAX_SIGNATORIES} fit under a letter, got {len(signatories)}",
-            top.line("signatories"),
-            hint="list further supporters under co_signing_organisations, or use --signers",
-        )
+        signatories = signatories[:MAX_SIGNATORIES]
     defaults = Defaults()
     given = top.mapping("defaults", ("language", "paper", "out", "template"))
     if given is not None:
@@ -162,7 +174,7 @@ def load(path: Path | None) -> Profile:
             language=given.text("language", default="en"),
             paper=given.choice("paper", PAPERS, default="auto"),
             out=(base / out) if out else defaults.out,
-            template=given.text("template", default="appeal"),
+            template=_template(given.text("template", default="appeal"), base),
         )
     return Profile(
         organisation=organisation,
@@ -174,20 +186,82 @@ def load(path: Path | None) -> Profile:
     )
 
 
+def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:
+    person = yamlio.Fields(
+        raw, path, f"signatories[{index}]", ("name", "title", "organisation", "signature")
+    )
+    return Signatory(
+        name=person.text("name", required=True),
+        title=person.text("title"),
+        organisation=person.text("organisation"),
+        signature_image=_image(person, "signature", base),
+    )
+
+
+def _template(value: str, base: Path) -> str:
+    """A built-in template name as it is; a path to one's own, relative to the profile."""
+    if value.endswith(".md") or "/" in value or "\\" in value:
+        return str((base / value).expanduser())
+    return value
+
+
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
 def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
+    """The image file ``key`` names, checked to exist and to be a PNG or JPEG.
+
+    Whether it decodes is left to the layout, which reads it anyway.
+    """
     value = fields.text(key)
     if not value:
         return None
     image = (base / value).expanduser()
+    problem, hint = "", ""
     if not image.is_file():
-        raise fields.error(
-            f"{key}: image file {str(image)!r} not found",
-            fields.line(key),
-            hint="give the path relative to the profile file",
-        )
-    if image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-        raise fields.error(f"{key}: {image.name!r} is not a PNG or JPEG image", fields.line(key))
+        problem = f"image file {str(image)!r} not found"
+        hint = "give the path relative to the profile file"
+    elif image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        problem = f"{image.name!r} is not a PNG or JPEG image"
+        hint = "save it as PNG (logos) or JPEG (photos, scans)"
+    else:
+        try:
+            with image.open("rb") as handle:
+                head = handle.read(8)
+        except OSError as exc:
+            problem = f"image file {str(image)!r} cannot be read: {exc.strerror}"
+            hint = "check the file's permissions"
+        else:
+            if not head.startswith(_IMAGE_SIGNATURES):
+                problem = f"{image.name!r} is not a PNG or JPEG image inside, whatever its name"
+                hint = "open it in an image editor and save it as PNG or JPEG"
+            else:
+                broken = _broken_image(image)
+                if broken:
+                    problem = f"{image.name!r} is damaged ({broken})"
+                    hint = "open it in an image editor and save it again as PNG or JPEG"
+    if problem:
+        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
+        return None
     return image
+
+
+def _broken_image(path: Path) -> str:
+    """Why the image cannot be read, or '' when its structure is sound.
+
+    A quick check (headers, and a PNG's checksums), not a full decode: the layout decodes
+    the image anyway and reports what this misses.
+    """
+    from PIL import Image, UnidentifiedImageError  # only for profiles with images
+
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+    except UnidentifiedImageError:
+        return "its content cannot be read as an image"
+    except Exception as exc:  # PIL raises many kinds for a damaged file
+        return " ".join(str(exc).split()) or type(exc).__name__
+    return ""
 
 
 def check_text(profile: Profile) -> list[tuple[str, str]]:
@@ -204,6 +278,7 @@ def check_text(profile: Profile) -> list[tuple[str, str]]:
         values += [
             (f"signatories[{i}].name", person.name),
             (f"signatories[{i}].title", person.title),
+            (f"signatories[{i}].organisation", person.organisation),
         ]
     values += [(f"co_signing_organisations[{i}]", c) for i, c in enumerate(profile.cosigners)]
     return [(label, value) for label, value in values if value]

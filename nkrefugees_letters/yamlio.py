@@ -8,10 +8,12 @@ its line so that validation can say ``file:line: field — expected …``.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -92,8 +94,9 @@ def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> Seque
 
 
 def _reject_tag(loader: _StrictLoader, suffix: str, node: yaml.Node) -> Any:
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
     raise yaml.constructor.ConstructorError(
-        None, None, f"YAML tags such as {node.tag!r} are not allowed", node.start_mark
+        None, None, f"YAML tags such as {tag!r} are not allowed", node.start_mark
     )
 
 
@@ -121,12 +124,30 @@ def load_text(text: str, path: Path | str) -> Any:
             path=path,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
-            hint=""
+            hint="write the value as plain text"
+            if isinstance(exc, yaml.constructor.ConstructorError) and "tags" in problem
+            else ""
             if isinstance(exc, yaml.constructor.ConstructorError)
             else "check the indentation and quoting at that place",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # A control character: the reader knows only its offset in the text.
+        before = text[: exc.position]
+        raise DataError(
+            f"invalid YAML: the character U+{exc.character:04X} is not allowed",
+            path=path,
+            line=before.count("\n") + 1,
+            column=exc.position - (before.rfind("\n") + 1) + 1,
+            hint="delete it (an invisible control character, often pasted in by accident)",
+        ) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"invalid YAML: {exc}", path=path) from None
+        raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
+    except RecursionError:
+        raise DataError(
+            "invalid YAML: lists or mappings nested too deeply",
+            path=path,
+            hint="is this the right file?",
+        ) from None
 
 
 def load_file(path: Path) -> Any:
@@ -148,10 +169,44 @@ def load_file(path: Path) -> Any:
     return load_text(text, path)
 
 
+# Characters a YAML reader refuses or reads as a line break when they stand unescaped.
+_UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
 def quote(text: str) -> str:
     """``text`` as a double-quoted YAML scalar that reads back as exactly that string."""
-    # A JSON string is a valid YAML double-quoted scalar.
-    return json.dumps(text, ensure_ascii=False)
+    # A JSON string is a valid YAML double-quoted scalar; JSON leaves a few characters
+    # raw that YAML refuses (DEL, C1 controls) or folds into a space (NEL, U+2028).
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+_PROBLEMS: ContextVar[list[DataError] | None] = ContextVar("nkletters_problems", default=None)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list[DataError]]:
+    """Within this block, :class:`Fields` records the problems of optional fields (and
+    unknown keys) in the yielded list and goes on with the field's default instead of
+    raising the first: one pass then finds every problem (``nkletters check``).
+
+    A missing required field or a section of the wrong shape still raises: what comes
+    after cannot be checked without it.
+    """
+    problems: list[DataError] = []
+    token = _PROBLEMS.set(problems)
+    try:
+        yield problems
+    finally:
+        _PROBLEMS.reset(token)
+
+
+def report(error: DataError) -> None:
+    """Raise ``error`` — or, inside :func:`collecting`, record it and return."""
+    problems = _PROBLEMS.get()
+    if problems is None:
+        raise error
+    problems.append(error)
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
@@ -193,11 +248,13 @@ class Fields:
                     if suggestion
                     else ("valid fields: " + ", ".join(allowed))
                 )
-                raise DataError(
-                    f"{self._name(key)}: unknown field",
-                    path=path,
-                    line=value.key_lines[key],
-                    hint=hint,
+                report(
+                    DataError(
+                        f"{self._name(key)}: unknown field",
+                        path=path,
+                        line=value.key_lines[key],
+                        hint=hint,
+                    )
                 )
 
     def _name(self, key: str) -> str:
@@ -230,22 +287,33 @@ class Fields:
                 )
             return default
         if not isinstance(value, str):
-            raise DataError(
+            error = DataError(
                 f"{self._name(key)}: expected text, got {_kind(value)}",
                 path=self.path,
                 line=line_of(value, self.line(key)),
+                hint=f"write '{key}: some text'",
             )
+            if required:
+                raise error
+            report(error)
+            return default
         return " ".join(value.split())
 
     def choice(self, key: str, options: tuple[str, ...], *, default: str = "") -> str:
         """A text field that must be one of ``options``."""
         value = self.text(key, required=not default, default=default).lower()
         if value not in options:
-            raise DataError(
+            suggestion = closest(value, options)
+            error = DataError(
                 f"{self._name(key)}: expected one of {', '.join(options)}, got {value!r}",
                 path=self.path,
                 line=self.line(key),
+                hint=f"did you mean {suggestion!r}?" if suggestion else "",
             )
+            if not default:
+                raise error
+            report(error)
+            return default
         return value
 
     def date(self, key: str, *, required: bool = False) -> date | None:
@@ -258,11 +326,16 @@ class Fields:
                 return date.fromisoformat(value)
             except ValueError:
                 pass
-        raise DataError(
+        error = DataError(
             f"{self._name(key)}: expected a date as YYYY-MM-DD, got {value!r}",
             path=self.path,
             line=self.line(key),
+            hint="e.g. 2026-09-24",
         )
+        if required:
+            raise error
+        report(error)
+        return None
 
     def partial_date(self, key: str) -> str:
         """A date that may be known only to the month or year: YYYY-MM-DD, YYYY-MM or YYYY."""
@@ -276,11 +349,15 @@ class Fields:
                 return value
             except ValueError:
                 pass
-        raise DataError(
-            f"{self._name(key)}: expected a date as YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}",
-            path=self.path,
-            line=self.line(key),
+        report(
+            DataError(
+                f"{self._name(key)}: expected a date as YYYY-MM-DD (or YYYY-MM, YYYY), "
+                f"got {value!r}",
+                path=self.path,
+                line=self.line(key),
+            )
         )
+        return ""
 
     def number(self, key: str, low: float, high: float) -> float | None:
         """An optional decimal number within [low, high]."""
@@ -292,11 +369,14 @@ class Fields:
         except ValueError:
             number = float("nan")
         if not low <= number <= high:
-            raise DataError(
-                f"{self._name(key)}: expected a number from {low:g} to {high:g}, got {value!r}",
-                path=self.path,
-                line=self.line(key),
+            report(
+                DataError(
+                    f"{self._name(key)}: expected a number from {low:g} to {high:g}, got {value!r}",
+                    path=self.path,
+                    line=self.line(key),
+                )
             )
+            return None
         return number
 
     def boolean(self, key: str, *, default: bool) -> bool:
@@ -308,11 +388,14 @@ class Fields:
             return True
         if value in ("false", "no", "off"):
             return False
-        raise DataError(
-            f"{self._name(key)}: expected true or false, got {value!r}",
-            path=self.path,
-            line=self.line(key),
+        report(
+            DataError(
+                f"{self._name(key)}: expected true or false, got {value!r}",
+                path=self.path,
+                line=self.line(key),
+            )
         )
+        return default
 
     def text_list(self, key: str, *, required: bool = False) -> tuple[str, ...]:
         """A list of single-line texts; a lone text is taken as a one-item list."""
@@ -329,11 +412,22 @@ class Fields:
         if isinstance(value, str):
             return (" ".join(value.split()),)
         if not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
-            raise DataError(
-                f"{self._name(key)}: expected a list of texts, got {_kind(value)}",
-                path=self.path,
-                line=line_of(value, self.line(key)),
+            wrong = (
+                value
+                if not isinstance(value, Sequence)
+                else next(v for v in value if not isinstance(v, str))
             )
+            error = DataError(
+                f"{self._name(key)}: expected a list of texts, got {_kind(value)}"
+                + (f" holding {_kind(wrong)}" if wrong is not value else ""),
+                path=self.path,
+                line=line_of(wrong, self.line(key)),
+                hint=f'write \'{key}: ["first", "second"]\'',
+            )
+            if required:
+                raise error
+            report(error)
+            return ()
         return tuple(" ".join(v.split()) for v in value if v.strip())
 
     def mapping(self, key: str, allowed: Iterable[str], *, required: bool = False) -> Fields | None:
@@ -345,9 +439,16 @@ class Fields:
                     f"{self._name(key)}: required section is missing",
                     path=self.path,
                     line=self.line(key),
+                    hint=f"add '{key}:' with its fields ({', '.join(allowed)})",
                 )
             return None
-        return Fields(value, self.path, self._name(key), allowed)
+        if required:
+            return Fields(value, self.path, self._name(key), allowed)
+        try:
+            return Fields(value, self.path, self._name(key), allowed)
+        except DataError as error:
+            report(error)
+            return None
 
     def items(self, key: str) -> Iterator[tuple[int, Any]]:
         """The entries of a list field with their index; empty when absent."""
@@ -355,11 +456,15 @@ class Fields:
         if value is None or value == "":
             return iter(())
         if not isinstance(value, Sequence):
-            raise DataError(
-                f"{self._name(key)}: expected a list, got {_kind(value)}",
-                path=self.path,
-                line=line_of(value, self.line(key)),
+            report(
+                DataError(
+                    f"{self._name(key)}: expected a list, got {_kind(value)}",
+                    path=self.path,
+                    line=line_of(value, self.line(key)),
+                    hint=f"start each entry of '{key}' on its own line with '- '",
+                )
             )
+            return iter(())
         return enumerate(value)
 
 

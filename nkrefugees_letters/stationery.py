@@ -1,0 +1,247 @@
+"""Stationery: envelopes and address labels for a batch of letters, drawn with reportlab.
+
+Sizes are the standard ones, in millimetres: DL (220 × 110), C5 (229 × 162), C4
+(324 × 229) and US #10 (9½ × 4⅛ in) envelopes, printed landscape; Avery L7160 label
+sheets (A4, 3 × 7 labels of 63.5 × 38.1 mm) and Avery 5160 (US Letter, 3 × 10 labels of
+2⅝ × 1 in). Both files are written page by page as the batch runs, so their size does
+not limit the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph
+
+from . import fonts
+from .errors import LettersError
+from .layout import Letter, StreamingCanvas
+from .profile import Profile
+
+GREY = colors.HexColor("#6b6b6b")
+INK = colors.HexColor("#1a1a1a")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """An envelope size, printed landscape; positions in mm from its top-left corner."""
+
+    name: str
+    label: str
+    width: float
+    height: float
+    margin: float
+    """Space kept clear at the edges: printers cannot print there."""
+    address_left: float
+    address_top: float
+    address_width: float
+    address_size: float
+
+
+ENVELOPES: dict[str, Envelope] = {
+    "dl": Envelope("dl", "DL", 220, 110, 10, 95, 48, 115, 10),
+    "c5": Envelope("c5", "C5", 229, 162, 12, 100, 72, 115, 11),
+    "c4": Envelope("c4", "C4", 324, 229, 15, 145, 100, 160, 12),
+    # US #10: the address a little left of centre and just below the middle, as USPS asks.
+    "10": Envelope("10", "#10", 241.3, 104.8, 10, 95, 45, 130, 10),
+}
+ENVELOPE_FOR_PAPER = {"a4": "dl", "letter": "10"}
+"""A letter folded in three fits a DL envelope (A4) or a #10 (US Letter)."""
+
+RETURN_WIDTH = 85
+RETURN_SIZE = 8
+REFERENCE_SIZE = 6
+
+
+@dataclass(frozen=True)
+class LabelSheet:
+    """A sheet of address labels; all lengths in mm."""
+
+    name: str
+    paper: str
+    page_width: float
+    page_height: float
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    left: float
+    top: float
+    pitch_x: float
+    pitch_y: float
+    padding: float
+
+    @property
+    def per_sheet(self) -> int:
+        """Labels on one sheet."""
+        return self.columns * self.rows
+
+
+LABEL_SHEETS: dict[str, LabelSheet] = {
+    "a4": LabelSheet("Avery L7160", "a4", 210, 297, 3, 7, 63.5, 38.1, 7.25, 15.15, 66.04, 38.1, 4),
+    "letter": LabelSheet(
+        "Avery 5160", "letter", 215.9, 279.4, 3, 10, 66.675, 25.4, 4.7625, 12.7, 69.85, 25.4, 2.5
+    ),
+}
+LABEL_SIZE = 8
+
+
+def envelope_for(paper: str, override: str | None = None) -> Envelope:
+    """The envelope given by ``--envelope``, else the one that fits the letter's paper."""
+    key = (override or ENVELOPE_FOR_PAPER.get(paper, "dl")).lower().lstrip("#")
+    if key not in ENVELOPES:
+        raise LettersError(
+            f"unknown envelope size {override!r}", hint="use dl, c5, c4 or 10 (US #10)"
+        )
+    return ENVELOPES[key]
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    fonts.register(fonts.LATIN)
+    base = ParagraphStyle(
+        "envelope",
+        fontName=fonts.BODY_FONT,
+        fontSize=10,
+        leading=12.5,
+        textColor=INK,
+        wordWrap=None,
+        splitLongWords=True,
+    )
+    return {
+        "address": base,
+        "return": ParagraphStyle(
+            "return", parent=base, fontSize=RETURN_SIZE, leading=RETURN_SIZE * 1.25
+        ),
+        "return_name": ParagraphStyle(
+            "return_name",
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            fontSize=RETURN_SIZE,
+            leading=RETURN_SIZE * 1.25,
+        ),
+        "reference": ParagraphStyle(
+            "reference",
+            parent=base,
+            fontSize=REFERENCE_SIZE,
+            leading=REFERENCE_SIZE * 1.2,
+            textColor=GREY,
+        ),
+        "label": ParagraphStyle("label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.2),
+    }
+
+
+@cache
+def _address_style(size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"address{size}", parent=_styles()["address"], fontSize=size, leading=size * 1.25
+    )
+
+
+def _lines(
+    lines: Sequence[str], style: ParagraphStyle, where: str, first: ParagraphStyle | None = None
+) -> list[Flowable]:
+    return [
+        Paragraph(fonts.to_markup(line, where=f"{where} line {n + 1}"), first if n == 0 and first else style)
+        for n, line in enumerate(lines)
+    ]
+
+
+def _draw_block(
+    canvas: StreamingCanvas,
+    flowables: list[Flowable],
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+) -> None:
+    """Draw flowables from the top-left corner (points), shrunk to fit if they must."""
+    block = KeepInFrame(width, height, flowables, mode="shrink")
+    _, used = block.wrapOn(canvas, width, height)
+    block.drawOn(canvas, left, top - used)
+
+
+class Envelopes:
+    """envelopes.pdf: one envelope per letter, with the profile's return address."""
+
+    def __init__(
+        self, handle: BinaryIO, profile: Profile, *, size: str | None = None, title: str = ""
+    ) -> None:
+        self._canvas = StreamingCanvas(handle, pagesize=(220 * mm, 110 * mm), invariant=1)
+        self._canvas.setCreator("nkletters")
+        self._canvas.setTitle(title or "Envelopes")
+        org = profile.organisation
+        self._canvas.setAuthor(org.name if org else "nkletters")
+        self._return = [org.name, *org.address] if org else []
+        self._size = size
+        self.count = 0
+
+    def add(self, letter: Letter, reference: str = "") -> Envelope:
+        """Print the envelope for ``letter``; ``reference`` (grey, bottom left) matches
+        envelope to letter, e.g. the mission id and the signer."""
+        envelope = envelope_for(letter.paper, self._size)
+        styles = _styles()
+        canvas = self._canvas
+        width, height = envelope.width * mm, envelope.height * mm
+        canvas.setPageSize((width, height))
+        margin = envelope.margin * mm
+        if self._return:
+            block = _lines(self._return, styles["return"], "return address", styles["return_name"])
+            room = (envelope.address_top - envelope.margin - 4) * mm
+            _draw_block(canvas, block, margin, height - margin, RETURN_WIDTH * mm, room)
+        address = _lines(letter.recipient_lines, _address_style(envelope.address_size), "recipient")
+        left = envelope.address_left * mm
+        top = height - envelope.address_top * mm
+        address_width = min(envelope.address_width * mm, width - margin - left)
+        _draw_block(canvas, address, left, top, address_width, top - margin)
+        if reference:
+            note = _lines([reference], styles["reference"], "reference")
+            _draw_block(canvas, note, margin, margin + 3 * mm, 80 * mm, 3 * mm)
+        canvas.showPage()
+        self.count += 1
+        return envelope
+
+    def close(self) -> int:
+        """Finish the file; return the number of envelopes."""
+        self._canvas.save()
+        return self.count
+
+
+class Labels:
+    """labels.pdf: one address label per letter on standard label sheets."""
+
+    def __init__(self, handle: BinaryIO, sheet: LabelSheet, *, title: str = "") -> None:
+        self.sheet = sheet
+        size = (sheet.page_width * mm, sheet.page_height * mm)
+        self._canvas = StreamingCanvas(handle, pagesize=size, invariant=1)
+        self._canvas.setCreator("nkletters")
+        self._canvas.setTitle(title or f"Address labels ({sheet.name})")
+        self.count = 0
+
+    def add(self, lines: Sequence[str]) -> None:
+        """Print the next label, starting a new sheet when one is full."""
+        sheet = self.sheet
+        slot = self.count % sheet.per_sheet
+        if slot == 0 and self.count:
+            self._canvas.showPage()
+        row, column = divmod(slot, sheet.columns)
+        pad = sheet.padding * mm
+        left = (sheet.left + column * sheet.pitch_x) * mm + pad
+        top = (sheet.page_height - sheet.top - row * sheet.pitch_y) * mm - pad
+        width = sheet.label_width * mm - 2 * pad
+        height = sheet.label_height * mm - 2 * pad
+        _draw_block(self._canvas, _lines(lines, _styles()["label"], "label"), left, top, width, height)
+        self.count += 1
+
+    def close(self) -> int:
+        """Finish the file; return the number of sheets."""
+        if self.count:
+            self._canvas.showPage()
+        self._canvas.save()
+        return -(-self.count // self.sheet.per_sheet)

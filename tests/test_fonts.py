@@ -1,0 +1,112 @@
+"""Fonts: the right bundled font for every character, and no glyph ever missing."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from reportlab.pdfgen.canvas import Canvas
+
+from nkrefugees_letters import fonts
+from nkrefugees_letters.errors import LayoutError
+
+from . import glyphs
+from .conftest import FIXED_DATE, pdf_text, written_path
+
+Run = Callable[..., Result]
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("Asociación Ñandú — Perú", "Asociación Ñandú — Perú"),
+        ("Kim Ji-hye 김지혜", 'Kim Ji-hye <font face="NanumMyeongjo">김지혜</font>'),
+        ("习近平", '<font face="DroidSansFallback">习近平</font>'),
+        ("東京都港区", '<font face="DroidSansFallback">東京都港区</font>'),
+        ("ひらがな・カタカナ", '<font face="DroidSansFallback">ひらがな・カタカナ</font>'),
+        ("Smith & Sons <Relief>", "Smith &amp; Sons &lt;Relief&gt;"),
+    ],
+)
+def test_each_script_gets_a_font_that_has_it(text: str, markup: str) -> None:
+    assert fonts.to_markup(text) == markup
+
+
+def test_bold_and_italic_reach_inside_font_tags() -> None:
+    # A <font face> tag names one face: a bold paragraph style does not make it bold.
+    assert fonts.to_markup("김지혜 東京", bold=True) == (
+        '<font face="NanumMyeongjo-Bold">김지혜 </font>'
+        '<font face="DroidSansFallback-Bold">東京</font>'
+    )
+    assert fonts.to_markup("김지혜", italic=True) == (
+        '<font face="NanumMyeongjo-Italic">김지혜</font>'
+    )
+
+
+def test_a_character_no_font_has_is_a_clear_error() -> None:
+    with pytest.raises(LayoutError) as caught:
+        fonts.to_markup("Jane 😀", where="signatory name")
+    assert str(caught.value) == (
+        "signatory name contains '😀' (U+1F600 GRINNING FACE), which no bundled font can "
+        "print — remove or replace that character"
+    )
+
+
+def test_clean_folds_spaces_but_keeps_the_ideographic_space() -> None:
+    assert fonts.clean("拝啓\u3000時下 \n\t x") == "拝啓\u3000時下 x"
+
+
+def test_the_glyph_check_notices_a_missing_glyph() -> None:
+    # Drawn straight on a canvas, '習' in the Latin font becomes code 0: the check must see it.
+    fonts.register(fonts.LATIN)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, initialFontName=fonts.BODY_FONT)
+    canvas.setFont(fonts.BODY_FONT, 12)
+    canvas.drawString(100, 100, "Xi 習")
+    canvas.save()
+    pdf = buffer.getvalue()
+    assert glyphs.missing_from_bundled(glyphs.drawn_chars(pdf)) == [
+        "'\\x00' drawn in NotoSerif-Regular: a character the font lacks"
+    ]
+    assert glyphs.embedded_problems(pdf) == ["AAAAAA+NotoSerif-Regular: '\\x00' has no glyph"]
+
+
+MIXED_PROFILE = """
+    organisation:
+      name: Asociación Ñandú — Perú
+      address: ["Jr. Ucayali 123", "Lima 15001"]
+    signatories:
+      - name: Kim Ji-hye 김지혜
+        title: Coordinadora
+      - name: José Núñez
+        title: Presidente
+"""
+
+
+def test_english_letter_prints_korean_spanish_and_japanese_names(
+    run: Run, write_yaml: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    profile = write_yaml("nkletters.yaml", MIXED_PROFILE)
+    result = run(
+        "generate", "--mission", "jp-tokyo", "--date", FIXED_DATE, "--profile", str(profile)
+    )
+    assert result.exit_code == 0, result.stderr
+    path = tmp_path / written_path(result)
+    text = pdf_text(path)
+    for phrase in (
+        "Asociación Ñandú — Perú",
+        "Kim Ji-hye 김지혜",
+        "José Núñez",
+        "元麻布3丁目4番地33号",
+        "東京都",
+        "Your Excellency,",
+    ):
+        assert phrase in text
+    assert glyphs.missing_from_bundled(glyphs.drawn_chars(path)) == []
+    assert glyphs.embedded_problems(path) == []
+    drawn = dict(glyphs.drawn_chars(path))
+    assert drawn["김"] == "NanumMyeongjoBold"  # the signatory's name is bold
+    assert drawn["麻"] == "DroidSansFallback"
+    assert drawn["Ñ"].startswith("NotoSerif")

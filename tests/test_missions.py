@@ -1,0 +1,351 @@
+"""The mission directory: the real data file, the loader's checks, `missions list|show`."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from click.testing import Result
+
+from nkrefugees_letters import i18n, missions, places, yamlio
+from nkrefugees_letters.errors import DataError
+from nkrefugees_letters.resources import missions_file
+
+Run = Callable[..., Result]
+WriteYaml = Callable[[str, str], Path]
+
+ROOT = Path(__file__).resolve().parents[1]
+PARTNER_COUNTRIES = ("AU", "CA", "FI", "JP", "MW", "MX", "NL", "PE", "ZA", "KR", "GB", "US")
+
+
+@pytest.fixture(scope="module")
+def directory() -> missions.Directory:
+    return missions.load()
+
+
+@pytest.fixture(scope="module")
+def raw_entries() -> list[dict[str, object]]:
+    data = yamlio.load_file(missions_file())
+    return list(data["missions"])
+
+
+# --- the real data file ---------------------------------------------------------------
+
+
+def test_ids_are_unique(raw_entries: list[dict[str, object]]) -> None:
+    counts = Counter(str(entry["id"]) for entry in raw_entries)
+    assert [mission_id for mission_id, n in counts.items() if n > 1] == []
+
+
+def test_required_fields_are_present(directory: missions.Directory) -> None:
+    for mission in directory:
+        assert mission.id and mission.kind in missions.KINDS and mission.name, mission.id
+        assert mission.address.locality and mission.address.country, mission.id
+        assert mission.id.startswith(mission.country.lower() + "-"), mission.id
+        if mission.is_open and not mission.address.lines:
+            assert not mission.verified, f"{mission.id}: no street address, yet verified"
+
+
+def test_country_codes_are_real(directory: missions.Directory) -> None:
+    assert [m.id for m in directory if not i18n.is_country_code(m.country)] == []
+
+
+def test_postal_codes_fit_their_country(directory: missions.Directory) -> None:
+    wrong = [
+        (m.id, m.address.postal_code)
+        for m in directory
+        if m.address.postal_code and not missions.postal_code_fits(m.address.postal_code, m.country)
+    ]
+    assert wrong == []
+
+
+def test_every_open_verified_mission_is_sourced(directory: missions.Directory) -> None:
+    for mission in directory:
+        if mission.is_open and mission.verified:
+            assert mission.source.startswith(("http://", "https://")), mission.id
+            assert mission.source_date is not None, mission.id
+
+
+def test_closed_missions_name_an_open_successor(directory: missions.Directory) -> None:
+    for mission in directory:
+        if not mission.is_open:
+            assert mission.closed_on, mission.id
+            if mission.successor:
+                assert directory.get(mission.successor).is_open, mission.id
+
+
+def test_every_partner_country_has_its_embassy(directory: missions.Directory) -> None:
+    for country in PARTNER_COUNTRIES:
+        kinds = [m.kind for m in directory.select(country=country) if m.is_open]
+        assert "embassy" in kinds, country
+
+
+def test_positions_are_within_50_km_of_the_gazetteers_city(
+    directory: missions.Directory,
+) -> None:
+    far = []
+    for mission in directory:
+        if mission.latitude is None or mission.longitude is None:
+            continue
+        place = places.mission_place(mission)
+        assert place is not None, f"{mission.id}: city not in the gazetteer"
+        km = places.distance_km(
+            mission.latitude, mission.longitude, place.latitude, place.longitude
+        )
+        if km > 50:
+            far.append((mission.id, round(km)))
+    assert far == []
+
+
+def _enrich_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("enrich_data", ROOT / "scripts/enrich_data.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gazetteer_fields_are_up_to_date(
+    directory: missions.Directory, raw_entries: list[dict[str, object]]
+) -> None:
+    enrich = _enrich_script().enrich
+    stale = []
+    for raw in raw_entries:
+        plain = json.loads(json.dumps(raw))
+        if enrich(json.loads(json.dumps(raw)), directory.get(str(raw["id"]))) != plain:
+            stale.append(raw["id"])
+    assert stale == [], "run: python scripts/enrich_data.py"
+
+
+def test_mission_cities_with_big_namesakes_are_marked(directory: missions.Directory) -> None:
+    assert directory.get("gb-london").namesakes == ("London (Ontario, CA)",)
+    for quiet in ("us-washington", "us-los-angeles", "us-chicago", "za-pretoria", "kr-seoul"):
+        assert directory.get(quiet).namesakes == (), quiet
+
+
+def test_ward_and_suburb_localities_get_the_citys_name(directory: missions.Directory) -> None:
+    assert directory.get("jp-tokyo").city_name == "Tokyo"
+    assert directory.get("au-sydney").short_name == "Consulate-General in Sydney"
+    assert directory.get("us-chicago").short_name == "Consulate-General in Chicago"
+
+
+# --- the loader's checks ---------------------------------------------------------------
+
+ENTRY = """\
+    schema_version: "1"
+    missions:
+      - id: xx-testville
+        kind: consulate-general
+        name: Consulate General in Testville
+        address:
+          lines: ["1 Main Street"]
+          locality: Testville
+          postal_code: "{postal_code}"
+          country: {country}
+        source: https://example.org/contact
+        source_date: "2026-01-05"
+    {extra}"""
+
+
+def _entry(country: str = "US", postal_code: str = "12345", extra: str = "") -> str:
+    text = ENTRY.format(country=country, postal_code=postal_code, extra=extra)
+    return text.replace("xx-testville", f"{country.lower()}-testville")
+
+
+def _error(write_yaml: WriteYaml, text: str) -> str:
+    path = write_yaml("m.yaml", text)
+    with pytest.raises(DataError) as caught:
+        missions.load_file(path)
+    return str(caught.value).replace(str(path), "m.yaml")
+
+
+def test_unknown_country_code_is_refused(write_yaml: WriteYaml) -> None:
+    assert _error(write_yaml, _entry(country="XQ")) == (
+        "m.yaml:10: missions[0].address: country: 'XQ' is not an ISO 3166-1 country code"
+        " — use the two-letter code, e.g. GB for the United Kingdom"
+    )
+
+
+@pytest.mark.parametrize(
+    ("country", "postal_code"),
+    [("US", "1234"), ("CA", "K1N5H"), ("JP", "1060046"), ("GB", "W1B"), ("NL", "2517")],
+)
+def test_postal_code_of_the_wrong_shape_is_refused(
+    write_yaml: WriteYaml, country: str, postal_code: str
+) -> None:
+    message = _error(write_yaml, _entry(country=country, postal_code=postal_code))
+    assert message == (
+        f"m.yaml:9: missions[0].address: postal_code: {postal_code!r} is not a postal code "
+        f"of {country} — copy it as the source page writes it; leave it out if no page gives it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("country", "postal_code"),
+    [("US", "60654"), ("CA", "K1N 5H3"), ("JP", "106-0046"), ("GB", "W1B 1JL"), ("MW", "any")],
+)
+def test_postal_codes_of_the_right_shape_load(
+    write_yaml: WriteYaml, country: str, postal_code: str
+) -> None:
+    path = write_yaml("m.yaml", _entry(country=country, postal_code=postal_code))
+    assert missions.load_file(path)[0].address.postal_code == postal_code
+
+
+def test_position_defaults_to_a_source_position(write_yaml: WriteYaml) -> None:
+    extra = '    latitude: "41.89"\n        longitude: "-87.63"'
+    mission = missions.load_file(write_yaml("m.yaml", _entry(extra=extra)))[0]
+    assert (mission.latitude, mission.longitude, mission.coordinates) == (41.89, -87.63, "source")
+
+
+def test_latitude_without_longitude_is_refused(write_yaml: WriteYaml) -> None:
+    message = _error(write_yaml, _entry(extra='    latitude: "41.89"'))
+    assert message == "m.yaml:13: missions[0]: latitude and longitude: give both or neither"
+
+
+def test_coordinates_without_a_position_is_refused(write_yaml: WriteYaml) -> None:
+    message = _error(write_yaml, _entry(extra="    coordinates: city"))
+    assert message == (
+        "m.yaml:13: missions[0]: coordinates: says where latitude and longitude come from,"
+        " but there are none"
+    )
+
+
+def test_unknown_source_date_kind_is_refused(write_yaml: WriteYaml) -> None:
+    message = _error(write_yaml, _entry(extra="    source_date_kind: guessed"))
+    assert message == (
+        "m.yaml:13: missions[0]: source_date_kind: expected one of page, accessed, got 'guessed'"
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "region"),
+    [
+        ("Michigan", "Michigan"),
+        ("Limpopo Province", "Limpopo"),
+        ("Newfoundland & Labrador", "Newfoundland and Labrador"),
+        ("大阪府", "大阪府"),
+        ("KwaZulu-Natal", "Kwazulu-Natal"),
+    ],
+)
+def test_district_entries_match_region_names(entry: str, region: str) -> None:
+    assert missions.district_keys(entry) & missions.district_keys(region)
+
+
+def test_namesake_labels_carry_their_country() -> None:
+    assert missions.namesake_country("London (Ontario, CA)") == "CA"
+    assert missions.namesake_country("Singapore (SG)") == "SG"
+    assert missions.namesake_country("nonsense") == ""
+
+
+@pytest.mark.parametrize("city", ["Washington DC", "Washington, D.C.", "washington", "WASHINGTON"])
+def test_city_forms_find_the_mission(directory: missions.Directory, city: str) -> None:
+    assert [m.id for m in directory.in_city(city)] == ["us-washington"]
+
+
+def test_the_city_part_of_the_id_is_a_city_name(directory: missions.Directory) -> None:
+    assert [m.id for m in directory.in_city("Mexico City")] == ["mx-mexico-city"]
+
+
+def test_csv_rows_have_every_column(directory: missions.Directory) -> None:
+    row = missions.to_row(directory.get("us-chicago"))
+    assert tuple(row) == missions.CSV_COLUMNS
+    assert row["address_lines"] == "100 West Erie Street"
+    assert row["consular_district"].startswith("Illinois | Indiana")
+
+
+# --- nkletters missions list / show ------------------------------------------------------
+
+
+def test_list_is_a_table_of_every_mission(run: Run, directory: missions.Directory) -> None:
+    result = run("missions", "list")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["ID", "KIND", "CITY", "STATUS", "VERIFIED"]
+    assert len(lines) == 1 + len(directory.missions)
+    assert any(line.split()[:2] == ["us-houston", "consulate-general"] for line in lines)
+    countries = len({m.country for m in directory})
+    assert result.stderr == f"{len(directory.missions)} missions in {countries} countries\n"
+
+
+def test_list_filters_by_country_and_kind(run: Run) -> None:
+    result = run("missions", "list", "--country", "us", "--kind", "consulate-general")
+    ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
+    assert ids == [
+        "us-new-york",
+        "us-chicago",
+        "us-san-francisco",
+        "us-los-angeles",
+        "us-houston",
+    ]
+
+
+def test_list_rejects_a_bad_country_code(run: Run) -> None:
+    result = run("missions", "list", "--country", "USA")
+    assert result.exit_code == 2
+    assert "'USA' is not a two-letter country code, e.g. US or GB" in result.stderr
+
+
+def test_list_as_json_is_valid_json(run: Run, directory: missions.Directory) -> None:
+    result = run("missions", "list", "--format", "json")
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    assert len(records) == len(directory.missions)
+    chicago = next(r for r in records if r["id"] == "us-chicago")
+    assert chicago["address"]["postal_code"] == "60654"
+    assert chicago["postal_lines"] == ["100 West Erie Street", "Chicago, IL 60654"]
+    assert "Michigan" in chicago["consular_district"]
+
+
+def test_list_as_csv_reads_back(run: Run) -> None:
+    result = run("missions", "list", "--format", "csv", "--country", "ZA")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in rows] == [
+        "za-pretoria",
+        "za-johannesburg",
+        "za-cape-town",
+        "za-durban",
+    ]
+    assert rows[0]["kind"] == "embassy"
+
+
+def test_show_prints_the_address_and_district(run: Run) -> None:
+    result = run("missions", "show", "US-CHICAGO")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "us-chicago"
+    assert "  address   100 West Erie Street" in lines
+    assert "            Chicago, IL 60654" in lines
+    assert any(line.startswith("  district  Illinois, Indiana") for line in lines)
+    assert "  head      Consul General" in lines
+
+
+def test_show_warns_about_an_unverified_address(run: Run) -> None:
+    result = run("missions", "show", "us-chicago")
+    assert "warning: the address of the Consulate General" in result.stderr
+    assert "is not confirmed by an official page" in result.stderr
+
+
+def test_show_unknown_id_suggests_one(run: Run) -> None:
+    result = run("missions", "show", "us-chicgo")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no mission with id 'us-chicgo' — did you mean 'us-chicago'? "
+        "see 'nkletters missions list'\n"
+    )
+
+
+def test_data_file_is_merged_over_the_directory(run: Run, write_yaml: WriteYaml) -> None:
+    path = write_yaml("mine.yaml", _entry(country="FI", postal_code="00100"))
+    result = run("missions", "list", "--country", "FI", "--data", str(path))
+    ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
+    assert ids == ["fi-helsinki", "fi-testville"]
