@@ -19,11 +19,11 @@ import os
 import signal
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from . import fonts, i18n, layout, letters, output, places, render, stationery
 from .errors import LettersError, MissionClosed, MissionNotFound, OutputError
@@ -56,6 +56,8 @@ DELIVERY_COLUMNS = (
     "received_by",
     "notes",
 )
+SMALL_BATCH = 8
+"""Fewer letters than this are written in one process unless --jobs says otherwise."""
 LISTED = 8
 """How many ids a one-line warning names before it says "and N more"."""
 
@@ -357,9 +359,7 @@ def _route_signers(
             continue
         if not signer.city:
             if only is None:
-                bad.append(
-                    BadRow(signer.row, "no city, so no mission to write to")
-                )
+                bad.append(BadRow(signer.row, "no city, so no mission to write to"))
                 continue
             mission: Mission | str = only
         else:
@@ -368,6 +368,8 @@ def _route_signers(
                 try:
                     country = _country_code(signer.country, directory) if signer.country else ""
                     cache[key] = places.resolve(directory, signer.city, country).mission
+                except places.AmbiguousPlace as exc:
+                    cache[key] = f"{exc.message} — fill in the row's country column"
                 except MissionNotFound as exc:
                     cache[key] = str(exc)
             mission = cache[key]
@@ -431,7 +433,7 @@ _WORKER: _Worker | None = None
 
 
 def _start_worker(state: _Worker) -> None:
-    global _WORKER  # noqa: PLW0603 - one per process, set once
+    global _WORKER  # one per process, set once when it starts
     _WORKER = state
     # Ctrl-C is for the main process: it stops the batch and cleans up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -480,6 +482,16 @@ class _Pending:
             open(fd, "w", encoding="utf-8", newline="") if text else open(fd, "wb")  # noqa: SIM115
         )
 
+    @property
+    def binary(self) -> BinaryIO:
+        """The file opened for bytes."""
+        return cast(BinaryIO, self.handle)
+
+    @property
+    def text(self) -> TextIO:
+        """The file opened for text."""
+        return cast(TextIO, self.handle)
+
     def commit(self) -> Path:
         self.handle.close()
         os.chmod(self.temp, 0o644)
@@ -515,24 +527,24 @@ class _BatchFiles:
         title = f"Appeal letters, {plan.when.isoformat()}"
         self._print = self._open(out / PRINT_FILE, force)
         self.print_file = layout.PrintFile(
-            self._print.handle, duplex=options.duplex, title=title, author=_author(profile)
+            self._print.binary, duplex=options.duplex, title=title, author=_author(profile)
         )
         self.envelopes = stationery.Envelopes(
-            self._open(out / ENVELOPES_FILE, force).handle,
+            self._open(out / ENVELOPES_FILE, force).binary,
             profile,
             size=options.envelope,
             title=f"Envelopes, {plan.when.isoformat()}",
         )
         self.labels = stationery.Labels(
-            self._open(out / LABELS_FILE, force).handle,
+            self._open(out / LABELS_FILE, force).binary,
             stationery.LABEL_SHEETS[plan.label_paper],
             title=f"Address labels, {plan.when.isoformat()}",
         )
         self._csv = self._open(out / DELIVERY_CSV, force, text=True)
-        self.csv = csv.DictWriter(self._csv.handle, fieldnames=DELIVERY_COLUMNS)
+        self.csv = csv.DictWriter(self._csv.text, fieldnames=DELIVERY_COLUMNS)
         self.csv.writeheader()
         self._json = self._open(out / DELIVERY_JSON, force, text=True)
-        self._json.handle.write("[")
+        self._json.text.write("[")
 
     def _open(self, path: Path, force: bool, *, text: bool = False) -> _Pending:
         pending = _Pending(path, force=force, text=text)
@@ -547,8 +559,14 @@ class _BatchFiles:
         self.labels.add(letter.recipient_lines)
         row = delivery_row(job, outcome)
         self.csv.writerow(row)
-        record = {**row, "pages": outcome.pages, "address_lines": list(job.mission.address.postal_lines())}
-        self._json.handle.write(("\n  " if not self.rows else ",\n  ") + json.dumps(record, ensure_ascii=False))
+        record = {
+            **row,
+            "pages": outcome.pages,
+            "address_lines": list(job.mission.address.postal_lines()),
+        }
+        self._json.text.write(
+            ("\n  " if not self.rows else ",\n  ") + json.dumps(record, ensure_ascii=False)
+        )
         self.rows += 1
         self.per_mission[job.mission.id] += 1
         self.missions.setdefault(job.mission.id, job.mission)
@@ -560,7 +578,7 @@ class _BatchFiles:
             return [], 0, 0
         if self.options.cover_note:
             self._cover_notes()
-        self._json.handle.write("\n]\n")
+        self._json.text.write("\n]\n")
         self.print_file.close()
         self.envelopes.close()
         self.labels.close()
@@ -570,13 +588,15 @@ class _BatchFiles:
     def _cover_notes(self) -> None:
         notes = self._open(self.plan.out_dir / COVER_NOTES_FILE, self.options.letter.force)
         document = layout.PrintFile(
-            notes.handle,
+            notes.binary,
             duplex=self.options.duplex,
             title=f"Cover notes, {self.plan.when.isoformat()}",
             author=_author(self.profile),
         )
         for mission_id, count in self.per_mission.items():
-            note, slip = cover_note(self.missions[mission_id], self.profile, self.options.letter, count)
+            note, slip = cover_note(
+                self.missions[mission_id], self.profile, self.options.letter, count
+            )
             document.add(note, slip=slip)
         document.close()
 
@@ -624,7 +644,9 @@ def cover_note(
     note_options = replace(options, language=language, template=COVER_NOTE_TEMPLATE)
     letter = letters.compose(mission, profile, note_options, extra={"letter_count": letter_count})
     blocks = letter.text.blocks
-    split = next((i for i, b in enumerate(blocks) if b.plain.strip() == RECEIPT_MARKER), len(blocks))
+    split = next(
+        (i for i, b in enumerate(blocks) if b.plain.strip() == RECEIPT_MARKER), len(blocks)
+    )
     text = replace(letter.text, blocks=blocks[:split])
     return replace(letter, text=text), blocks[split + 1 :]
 
@@ -634,6 +656,8 @@ def cover_note(
 
 def worker_count(requested: int | None, letters_count: int) -> int:
     """``--jobs`` (default: one per core), never more than there are letters."""
+    if requested is None and letters_count < SMALL_BATCH:
+        return 1  # starting workers would cost more than it saves
     wanted = requested if requested and requested > 0 else (os.cpu_count() or 1)
     return max(1, min(wanted, letters_count))
 
@@ -685,7 +709,9 @@ def run(
     return BatchReport(written, tuple(failures), tuple(paths), pages, blanks)
 
 
-def _outcomes(state: _Worker, workers: int) -> Iterator[tuple[Outcome, layout.Letter | None]]:
+def _outcomes(
+    state: _Worker, workers: int
+) -> Generator[tuple[Outcome, layout.Letter | None], None, None]:
     """Each letter's outcome, in batch order, from this process or from ``workers``."""
     if workers == 1:
         for index in range(len(state.jobs)):
@@ -734,4 +760,3 @@ __all__ = [
     "run",
     "summary",
 ]
-

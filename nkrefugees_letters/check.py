@@ -2,9 +2,10 @@
 every problem at once, each as ``file:line: what is wrong — how to fix it``.
 
 Loading for a letter stops at the first problem; checking goes on. The profile is read
-in :func:`yamlio.collecting` mode (every field is checked), each mission of a directory
-file on its own (every broken mission is reported, with its first problem), and each
-template is first scanned for unknown variables and then rendered with sample values.
+in :func:`yamlio.collecting` mode (every field is checked) and its images are decoded;
+each mission of a directory file is validated on its own (every broken mission is
+reported, with its first problem); each template is rendered with sample values, for an
+organisation and for a personal letter, going on past each undefined variable it reports.
 """
 
 from __future__ import annotations

@@ -103,7 +103,9 @@ def cli() -> None:
     help="CSV of people who each sign a letter to the mission serving their city (columns "
     "name, title, organisation, email, city, country, personal_note).",
 )
-@click.option("--cosign", is_flag=True, help="With --signers: one letter per mission, signed by all.")
+@click.option(
+    "--cosign", is_flag=True, help="With --signers: one letter per mission, signed by all."
+)
 @click.option(
     "--duplex", is_flag=True, help="Print file for two-sided printing: each letter on a new sheet."
 )
@@ -214,9 +216,9 @@ def generate(
     cities = tuple(c for c in cities if c.strip())
     countries = tuple(c for c in countries if c.strip())
     mission_ids = tuple(m for m in mission_ids if m.strip())
-    batch_options = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
+    batch_only = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
     if (
-        any(o not in (None, False) for o in batch_options)
+        any(o not in (None, False) for o in batch_only)
         or len(cities) + len(mission_ids) > 1
         or len(countries) > 1
         or (countries and not cities and not mission_ids)
@@ -362,7 +364,8 @@ def _generate_batch(
             pages = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}"
             verb = "would write" if options.dry_run else "wrote"
             progress.clear()
-            click.echo(f"{verb} {_shown(outcome.path)} ({job.mission.id}, {pages}, {outcome.paper})")
+            shown = _shown(outcome.path)
+            click.echo(f"{verb} {shown} ({job.mission.id}, {pages}, {outcome.paper})")
         elif not outcome.ok:
             progress.clear()
             click.secho(f"error: {job.label}: {outcome.error}", fg="red", err=True)

@@ -481,6 +481,11 @@ def _story(
     letter: Letter, paper: Paper, styles: dict[str, ParagraphStyle], text_width: float
 ) -> list[Flowable]:
     org = letter.profile.organisation
+    # Read every image now: inside reportlab's page callbacks a broken file would fail
+    # with reportlab's own words added to ours.
+    for image in (org.logo if org else None, *(s.signature_image for s in letter.signatories)):
+        if image is not None:
+            _image(image)
     window: list[Flowable] = []
     if org is not None:
         window.append(_return_line(org.return_line(), styles["return"], _address_area(paper)[0]))
@@ -812,6 +817,8 @@ def render_pdf(letter: Letter) -> RenderedPDF:
 class _StreamingPDFDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
     """A PDFDocument that writes pages and their content streams as they are added."""
 
+    _pdfVersion: tuple[int, int]  # noqa: N815 - reportlab's name
+
     def stream_to(self, handle: BinaryIO) -> None:
         self._out = handle
         self._offset = 0
@@ -1042,6 +1049,8 @@ class PrintFile:
         while story:
             doc.clean_hanging()
             doc.handle_flowable(story)
+        pages: int
+        blank: int
         pages, blank = doc.canv.end_letter(furniture, blank_back=self._duplex)
         furniture.page_count = pages
         self.pages += pages + blank

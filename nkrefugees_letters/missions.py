@@ -169,8 +169,8 @@ class Address:
         return (*self.lines, *(t for t in cleaned if t))
 
     def _big_to_small(self) -> tuple[str, ...]:
-        # Japanese and Korean addresses in their own script run from the largest unit to
-        # the smallest, after the postal code: 〒106-0046 東京都港区元麻布…, (04535) 서울특별시 중구 …
+        # Japanese and Korean addresses in their own script run from the largest unit
+        # to the smallest, after the postal code: 〒106-0046 東京都港区元麻布…
         if self.country == "JP":
             postal = f"〒{self.postal_code}" if self.postal_code else ""
             return tuple(

@@ -133,7 +133,9 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=REFERENCE_SIZE * 1.2,
             textColor=GREY,
         ),
-        "label": ParagraphStyle("label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.2),
+        "label": ParagraphStyle(
+            "label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.2
+        ),
     }
 
 
@@ -148,7 +150,10 @@ def _lines(
     lines: Sequence[str], style: ParagraphStyle, where: str, first: ParagraphStyle | None = None
 ) -> list[Flowable]:
     return [
-        Paragraph(fonts.to_markup(line, where=f"{where} line {n + 1}"), first if n == 0 and first else style)
+        Paragraph(
+            fonts.to_markup(line, where=f"{where} line {n + 1}"),
+            first if n == 0 and first else style,
+        )
         for n, line in enumerate(lines)
     ]
 
@@ -222,6 +227,7 @@ class Labels:
         self._canvas = StreamingCanvas(handle, pagesize=size, invariant=1)
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or f"Address labels ({sheet.name})")
+        self._canvas.setAuthor("nkletters")
         self.count = 0
 
     def add(self, lines: Sequence[str]) -> None:
@@ -236,7 +242,9 @@ class Labels:
         top = (sheet.page_height - sheet.top - row * sheet.pitch_y) * mm - pad
         width = sheet.label_width * mm - 2 * pad
         height = sheet.label_height * mm - 2 * pad
-        _draw_block(self._canvas, _lines(lines, _styles()["label"], "label"), left, top, width, height)
+        _draw_block(
+            self._canvas, _lines(lines, _styles()["label"], "label"), left, top, width, height
+        )
         self.count += 1
 
     def close(self) -> int:

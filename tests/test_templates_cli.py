@@ -380,11 +380,6 @@ def test_corrupt_logo(run: Run, write_yaml: WriteYaml, tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="layout.render_pdf reads the logo inside a reportlab page callback, which adds "
-    "'handle_pageBegin args=()' on a second line; the fix is to read images before doc.build",
-    strict=False,
-)
 def test_logo_with_broken_pixels(run: Run, write_yaml: WriteYaml, tmp_path: Path) -> None:
     def chunk(kind: bytes, data: bytes) -> bytes:
         checksum = zlib.crc32(kind + data) & 0xFFFFFFFF

@@ -1,0 +1,398 @@
+"""How fast and how lean is a batch? Prints figures and ratios; asserts nothing.
+
+    python benchmarks/bench.py            # the issue's sizes: 5,000 letters, 10,000 for memory
+    python benchmarks/bench.py --quick    # 1,000 and 2,000: a few minutes
+
+Measures, on per-signer letters (``generate --signers``), each run a fresh process:
+- the floor: benchmarks/floor.py, a bare reportlab script writing the same one-page
+  letter with the same fonts, in separate files and in one file;
+- nkletters per letter with --jobs 1 and --jobs 2, as a multiple of the floor;
+- ``generate --city Chicago`` as a whole process against the floor's whole process;
+- peak memory of a batch of 100 letters against a large one;
+- the same 200 letters through Typst, WeasyPrint, a LaTeX letter class and LibreOffice,
+  where they are installed (skipped otherwise).
+
+This machine's neighbours make timings vary by tens of per cent from run to run: each
+figure is the best of a few runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CITIES = ("Chicago", "New York", "Seoul", "Berlin", "Paris", "Toronto", "Sydney", "Tokyo")
+WHEN = "2026-09-24"
+
+
+def letter_json(folder: Path) -> Path:
+    """The Chicago letter's text, as the floor script and the other tools need it."""
+    from nkrefugees_letters import batch, fonts, layout, letters, missions, signers
+    from nkrefugees_letters.profile import Profile
+
+    mission = missions.load().get("us-chicago")
+    job = batch.Job(0, mission, "x.pdf", (signers.Signer(2, "Person 1", "Volunteer"),))
+    letter = batch.compose(job, Profile(), letters.LetterOptions(when=date.fromisoformat(WHEN)))
+    text = letter.text
+    data = {
+        "recipient": list(letter.recipient_lines),
+        "subject": f"<b>{fonts.to_markup(text.subject)}</b>",
+        "salutation": fonts.to_markup(text.salutation),
+        "blocks": [layout._block_markup(block) for block in text.blocks],
+        "plain_blocks": [block.plain for block in text.blocks],
+        "plain_subject": text.subject,
+        "closing": fonts.to_markup(text.closing),
+        "signer": "Person 1",
+    }
+    path = folder / "letter.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def signers_csv(folder: Path, count: int) -> Path:
+    path = folder / f"signers-{count}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "title", "city"])
+        for number in range(count):
+            writer.writerow([f"Person {number}", "Volunteer", CITIES[number % len(CITIES)]])
+    return path
+
+
+def timed(command: list[str], **kwargs: object) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    return time.perf_counter() - start
+
+
+def best(runs: int, measure: Callable[[], float]) -> float:
+    return min(measure() for _ in range(runs))
+
+
+def peak_memory_mb(command: list[str]) -> float:
+    """Peak RSS of ``command`` (the largest of its processes), in MB."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    )
+    return int(result.stdout.split()[-1]) / 1024
+
+
+def nkletters(*args: str) -> list[str]:
+    return [sys.executable, "-m", "nkrefugees_letters", *args]
+
+
+def batch_seconds(folder: Path, csv_path: Path, jobs: int) -> float:
+    out = folder / f"out-{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    command = nkletters(
+        "generate",
+        "--signers",
+        str(csv_path),
+        "--date",
+        WHEN,
+        "--quiet",
+        "--jobs",
+        str(jobs),
+        "--out",
+        str(out),
+    )
+    seconds = timed(command, stderr=subprocess.DEVNULL)
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+def report(label: str, ms: float, floor: float) -> None:
+    print(
+        f"  {label:<44} {ms:8.2f} ms/letter  {1000 / ms:7.0f} letters/s  {ms / floor:5.2f}× floor"
+    )
+
+
+def layout_only(count: int) -> tuple[float, float]:
+    """ms per letter for nkletters' two layouts of the same per-signer letters."""
+    import io
+
+    from nkrefugees_letters import batch, layout, letters, missions, signers
+    from nkrefugees_letters.profile import Profile
+
+    mission = missions.load().get("us-chicago")
+    options = letters.LetterOptions(when=date.fromisoformat(WHEN))
+    composed = [
+        batch.compose(
+            batch.Job(0, mission, "x.pdf", (signers.Signer(n + 2, f"Person {n}", "Volunteer"),)),
+            Profile(),
+            options,
+        )
+        for n in range(count)
+    ]
+    layout.render_pdf(composed[0])
+    start = time.perf_counter()
+    for letter in composed:
+        layout.render_pdf(letter)
+    separate = (time.perf_counter() - start) / count * 1000
+    start = time.perf_counter()
+    print_file = layout.PrintFile(io.BytesIO())
+    for letter in composed:
+        print_file.add(letter)
+    print_file.close()
+    return separate, (time.perf_counter() - start) / count * 1000
+
+
+# --- other tools ------------------------------------------------------------------------
+
+
+def typst_times(folder: Path, letter: dict[str, object], count: int) -> tuple[float, float]:
+    import typst
+
+    from nkrefugees_letters.resources import fonts_dir
+
+    def escape(text: str) -> str:
+        return "".join("\\" + c if c in "*_#$@<>`\\[]" else c for c in text)
+
+    lines = "\\\n".join(escape(str(line)) for line in letter["recipient"])  # type: ignore[attr-defined]
+    paragraphs = "\n\n".join(escape(str(p)) for p in letter["plain_blocks"])  # type: ignore[attr-defined]
+    body = (
+        '#set page(paper: "us-letter", margin: 25mm)\n#set text(font: "Noto Serif", size: 10pt)\n'
+        f"{lines}\n\n*{escape(str(letter['plain_subject']))}*\n\n"
+        f"Your Excellency,\n\n{paragraphs}\n\n"
+        'Respectfully yours,\n\n#v(14mm)\n#sys.inputs.at("name", default: "Person")\n'
+    )
+    one = folder / "letter.typ"
+    one.write_text(body, encoding="utf-8")
+    compiler = typst.Compiler(input=str(one), root=str(folder), font_paths=[str(fonts_dir())])
+    compiler.compile(output=str(folder / "warm.pdf"))
+    start = time.perf_counter()
+    for number in range(count):
+        compiler.compile(
+            output=str(folder / f"typst-{number}.pdf"), sys_inputs={"name": f"P{number}"}
+        )
+    separate = (time.perf_counter() - start) / count * 1000
+    many = folder / "many.typ"
+    setup, _, content = body.partition("\n#set text")
+    setup += "\n#set text" + content.split("\n", 1)[0] + "\n"
+    letter_text = content.split("\n", 1)[1]
+    many.write_text(setup + "\n#pagebreak()\n".join([letter_text] * count), encoding="utf-8")
+    start = time.perf_counter()
+    typst.compile(
+        str(many),
+        output=str(folder / "typst-all.pdf"),
+        root=str(folder),
+        font_paths=[str(fonts_dir())],
+    )
+    together = (time.perf_counter() - start) / count * 1000
+    return separate, together
+
+
+def weasyprint_time(folder: Path, letter: dict[str, object], count: int) -> float:
+    import html
+
+    import weasyprint
+
+    paragraphs = "".join(f"<p>{html.escape(str(p))}</p>" for p in letter["plain_blocks"])  # type: ignore[attr-defined]
+    lines = "<br>".join(html.escape(str(line)) for line in letter["recipient"])  # type: ignore[attr-defined]
+    page = (
+        "<style>@page{size:letter;margin:25mm}body{font-family:'Noto Serif';font-size:10pt}</style>"
+        f"<p>{lines}</p><p><b>{html.escape(str(letter['plain_subject']))}</b></p>{paragraphs}"
+    )
+    start = time.perf_counter()
+    for number in range(count):
+        weasyprint.HTML(string=page).write_pdf(folder / f"weasy-{number}.pdf")
+    return (time.perf_counter() - start) / count * 1000
+
+
+def latex_time(folder: Path, letter: dict[str, object], count: int) -> float:
+    def tex(text: str) -> str:
+        return "".join("\\" + c if c in "&%$#_{}" else c for c in text)
+
+    body = "\n\n".join(tex(str(p)) for p in letter["plain_blocks"])  # type: ignore[attr-defined]
+    address = "\\\\".join(tex(str(line)) for line in letter["recipient"])  # type: ignore[attr-defined]
+    source = (
+        "\\documentclass{letter}\\usepackage[T1]{fontenc}\\usepackage[utf8]{inputenc}"
+        f"\\begin{{document}}\\begin{{letter}}{{{address}}}\\opening{{Your Excellency,}}"
+        f"{body}\\closing{{Respectfully yours,}}\\end{{letter}}\\end{{document}}"
+    )
+    (folder / "letter.tex").write_text(source, encoding="utf-8")
+    start = time.perf_counter()
+    for _ in range(count):
+        subprocess.run(
+            ["pdflatex", "-interaction=batchmode", "letter.tex"],
+            cwd=folder,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    return (time.perf_counter() - start) / count * 1000
+
+
+def libreoffice_time(folder: Path, letter: dict[str, object], count: int, soffice: str) -> float:
+    import html
+
+    paragraphs = "".join(f"<p>{html.escape(str(p))}</p>" for p in letter["plain_blocks"])  # type: ignore[attr-defined]
+    docs = []
+    for number in range(count):
+        path = folder / f"lo-{number}.html"
+        path.write_text(f"<html><body>{paragraphs}</body></html>", encoding="utf-8")
+        docs.append(str(path))
+    start = time.perf_counter()
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(folder / "lo"), *docs],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return (time.perf_counter() - start) / count * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller batches")
+    parser.add_argument("--skip-tools", action="store_true", help="no Typst, WeasyPrint…")
+    args = parser.parse_args()
+    letters_n = 1000 if args.quick else 5000
+    memory_n = 2000 if args.quick else 10000
+    runs = 2 if args.quick else 3
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        letter_path = letter_json(folder)
+        letter = json.loads(letter_path.read_text(encoding="utf-8"))
+        floor = HERE / "floor.py"
+
+        print(
+            f"nkletters batch benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+        )
+        print("\nThe floor (benchmarks/floor.py: bare reportlab, same letter, same fonts)")
+
+        def floor_ms(*extra: str) -> float:
+            result = subprocess.run(
+                [sys.executable, str(floor), str(letter_path), *extra],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            return float(result.stdout.split()[-1])
+
+        floor_separate = min(floor_ms(str(folder / "floor"), "--count", "200") for _ in range(runs))
+        floor_one = min(
+            floor_ms(str(folder / "floor-all.pdf"), "--count", "200", "--one-file")
+            for _ in range(runs)
+        )
+        print(f"  {'200 letters, separate files':<44} {floor_separate:8.2f} ms/letter")
+        print(f"  {'200 letters, one file':<44} {floor_one:8.2f} ms/letter")
+
+        print(f"\nnkletters generate --signers ({letters_n:,} per-signer letters, every output)")
+        csv_path = signers_csv(folder, letters_n)
+        one_job = best(runs, lambda: batch_seconds(folder, csv_path, 1)) / letters_n * 1000
+        two_jobs = best(runs, lambda: batch_seconds(folder, csv_path, 2)) / letters_n * 1000
+        report("--jobs 1", one_job, floor_separate)
+        report("--jobs 2", two_jobs, floor_separate)
+        print(f"  --jobs 2 is {one_job / two_jobs:.2f}× as fast as --jobs 1")
+        print(
+            "  (each letter is laid out twice: its own file and all-letters.pdf; plus an "
+            "envelope, a label and a checklist row)"
+        )
+
+        separate_ms, together_ms = layout_only(200)
+        print("\nnkletters layout alone (in-process, 200 letters, no envelopes or checklist)")
+        report("letters in separate files (layout.render_pdf)", separate_ms, floor_separate)
+        report("letters in one file (layout.PrintFile)", together_ms, floor_one)
+
+        print("\nOne letter as a whole process (start-up included)")
+        out = folder / "single"
+        one_letter = best(
+            5,
+            lambda: timed(
+                nkletters("generate", "--city", "Chicago", "--date", WHEN, "--out", str(out)),
+                stderr=subprocess.DEVNULL,
+            ),
+        )
+        floor_process = best(
+            5, lambda: timed([sys.executable, str(floor), str(letter_path), str(folder / "f.pdf")])
+        )
+        print(f"  {'nkletters generate --city Chicago':<44} {one_letter * 1000:8.0f} ms")
+        print(f"  {'floor script, one letter':<44} {floor_process * 1000:8.0f} ms")
+        print(f"  ratio {one_letter / floor_process:.2f}×")
+
+        print("\nPeak memory (--jobs 1: the main process holds the print file)")
+        small_csv, big_csv = signers_csv(folder, 100), signers_csv(folder, memory_n)
+        memory = {}
+        for count, path in ((100, small_csv), (memory_n, big_csv)):
+            target = folder / f"mem-{count}"
+            memory[count] = peak_memory_mb(
+                nkletters(
+                    "generate",
+                    "--signers",
+                    str(path),
+                    "--date",
+                    WHEN,
+                    "--quiet",
+                    "--jobs",
+                    "1",
+                    "--out",
+                    str(target),
+                )
+            )
+            shutil.rmtree(target, ignore_errors=True)
+            print(f"  {count:>6,} letters: {memory[count]:6.1f} MB")
+        print(f"  ratio {memory[memory_n] / memory[100]:.2f}×")
+
+        if args.skip_tools:
+            return
+        print("\nOther tools, the same letter (200 where fast, fewer where slow)")
+        ours_separate = one_job
+        rows: list[tuple[str, float]] = []
+        if importlib.util.find_spec("typst"):
+            separate, together = typst_times(folder, letter, 200)
+            rows += [("Typst, separate files", separate), ("Typst, one file", together)]
+        else:
+            print("  Typst: not installed (pip install typst)")
+        if importlib.util.find_spec("weasyprint"):
+            rows.append(("WeasyPrint from HTML", weasyprint_time(folder, letter, 20)))
+        else:
+            print("  WeasyPrint: not installed (pip install weasyprint)")
+        if shutil.which("pdflatex"):
+            rows.append(("pdflatex, letter class", latex_time(folder, letter, 10)))
+        else:
+            print("  LaTeX: pdflatex not installed")
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice:
+            rows.append(
+                ("LibreOffice converting HTML", libreoffice_time(folder, letter, 10, soffice))
+            )
+        else:
+            print("  LibreOffice: not installed")
+        for label, ms in rows:
+            print(
+                f"  {label:<44} {ms:8.2f} ms/letter  "
+                f"nkletters --jobs 1 is {ms / ours_separate:5.2f}× as fast"
+            )
+        if rows:
+            fastest = min(ms for _, ms in rows)
+            print(
+                f"  fastest other tool: {fastest:.2f} ms/letter; nkletters --jobs 2: {two_jobs:.2f}"
+            )
+        print(
+            f"  median of the others: {statistics.median(ms for _, ms in rows):.2f} ms/letter"
+            if rows
+            else ""
+        )
+
+
+if __name__ == "__main__":
+    main()
