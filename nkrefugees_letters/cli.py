@@ -260,7 +260,8 @@ def generate(
     directory = missions.load(data_paths)
     resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
     mission = resolution.mission
-    if resolution.rule != "mission":
+    if resolution.rule not in ("mission", "city"):
+        # A city with its own mission needs no explanation; a rule that chose another does.
         click.echo(resolution.reason, err=True)
     options = letters.LetterOptions(
         language=language,
@@ -641,7 +642,8 @@ def preview(
     loaded_profile = profile.load(profile.find(profile_path))
     directory = missions.load(data_paths)
     resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
-    if resolution.rule != "mission":
+    if resolution.rule not in ("mission", "city"):
+        # A city with its own mission needs no explanation; a rule that chose another does.
         click.echo(resolution.reason, err=True)
     options = letters.LetterOptions(language=language, template=template, when=when)
     letter = letters.compose(resolution.mission, loaded_profile, options)

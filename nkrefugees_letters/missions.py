@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -10,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import i18n, yamlio
+from . import __version__, i18n, yamlio
 from .errors import DataError, MissionClosed, MissionNotFound
 from .resources import missions_file
 
@@ -560,7 +564,73 @@ def load(extra: Sequence[Path] = ()) -> Directory:
 
 
 def load_file(path: Path) -> list[Mission]:
-    """Parse and validate one mission directory file."""
+    """Parse and validate one mission directory file, through a cache.
+
+    Parsing and validating the whole directory costs more than laying out a letter,
+    so the validated result is kept as JSON in the user's cache folder, keyed by the
+    file's path, size and modification time and by this version of nkletters.
+    """
+    key = _cache_key(path)
+    cached = _read_cache(key) if key else None
+    if cached is not None:
+        return cached
+    missions = _parse_file(path)
+    if key:
+        _write_cache(key, missions)
+    return missions
+
+
+def _cache_key(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""  # _parse_file reports the missing file
+    raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}|{SCHEMA_VERSION}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nkletters"
+
+
+def _read_cache(key: str) -> list[Mission] | None:
+    try:
+        entries = json.loads((_cache_dir() / f"missions-{key}.json").read_text("utf-8"))
+        return [_from_json(entry) for entry in entries]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # no cache, or one from another version: parse the YAML
+
+
+def _write_cache(key: str, missions: list[Mission]) -> None:
+    try:
+        folder = _cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        data = json.dumps([_to_json(m) for m in missions], ensure_ascii=False)
+        temp = folder / f".missions-{key}.{os.getpid()}.part"
+        temp.write_text(data, "utf-8")
+        os.replace(temp, folder / f"missions-{key}.json")
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+def _to_json(mission: Mission) -> dict[str, Any]:
+    entry = dataclasses.asdict(mission)
+    entry["source_date"] = mission.source_date.isoformat() if mission.source_date else None
+    return entry
+
+
+def _from_json(entry: dict[str, Any]) -> Mission:
+    address = entry.pop("address")
+    address["lines"] = tuple(address["lines"])
+    for name in ("aliases", "consular_district", "namesakes"):
+        entry[name] = tuple(entry[name])
+    if entry["source_date"]:
+        entry["source_date"] = date.fromisoformat(entry["source_date"])
+    return Mission(address=Address(**address), **entry)
+
+
+def _parse_file(path: Path) -> list[Mission]:
     top = yamlio.Fields(yamlio.load_file(path), path, "", ("schema_version", "missions"))
     version = top.text("schema_version", required=True)
     if version != SCHEMA_VERSION:

@@ -55,3 +55,11 @@ def written_path(result: Result) -> Path:
         if line.startswith("wrote "):
             return Path(line[len("wrote ") :].rsplit(" (", 1)[0])
     raise AssertionError(f"no 'wrote' line in stdout: {result.stdout!r}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the mission-directory cache out of the developer's home folder."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))

@@ -349,3 +349,30 @@ def test_data_file_is_merged_over_the_directory(run: Run, write_yaml: WriteYaml)
     result = run("missions", "list", "--country", "FI", "--data", str(path))
     ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
     assert ids == ["fi-helsinki", "fi-testville"]
+
+
+def test_directory_cache_is_used_and_follows_edits(tmp_path: Path) -> None:
+    from nkrefugees_letters import missions as m
+
+    data = tmp_path / "mine.yaml"
+    data.write_text(
+        'schema_version: "1"\nmissions:\n  - id: is-reykjavik\n    kind: embassy\n'
+        "    name: Embassy in Iceland\n    verified: false\n"
+        "    address: {lines: [Bríetartún 1], locality: Reykjavík,"
+        " postal_code: '105', country: IS}\n",
+        encoding="utf-8",
+    )
+    first = m.load_file(data)
+    assert [x.address.lines for x in first] == [("Bríetartún 1",)]
+    assert m.load_file(data) == first  # second read comes from the cache, equal in every field
+    data.write_text(data.read_text("utf-8").replace("Bríetartún 1", "Bríetartún 2"), "utf-8")
+    assert m.load_file(data)[0].address.lines == ("Bríetartún 2",)
+
+
+def test_builtin_directory_reads_the_same_from_cache() -> None:
+    from nkrefugees_letters import missions as m
+    from nkrefugees_letters.resources import missions_file
+
+    fresh = m._parse_file(missions_file())
+    assert m.load_file(missions_file()) == fresh
+    assert m.load_file(missions_file()) == fresh
