@@ -61,6 +61,21 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         ) from None
 
 
+_profile_option = click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Organisation profile (default: ./nkletters.yaml if present).",
+)
+_data_option = click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Your own mission YAML, merged over the built-in directory by id.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nkletters")
 def cli() -> None:
@@ -129,19 +144,8 @@ def cli() -> None:
     help="Also write cover-notes.pdf: a note per mission asking it to forward the letters, "
     "with a receipt slip.",
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Organisation profile (default: ./nkletters.yaml if present).",
-)
-@click.option(
-    "--data",
-    "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your own mission YAML, merged over the built-in directory by id.",
-)
+@_profile_option
+@_data_option
 @click.option(
     "--lang",
     "language",
@@ -466,15 +470,6 @@ def init(
     click.echo("next: add your logo and check the profile with 'nkletters check'", err=True)
 
 
-_data_option = click.option(
-    "--data",
-    "data_paths",
-    multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Your own mission YAML, merged over the built-in directory by id.",
-)
-
-
 def _country_option(help_text: str) -> Callable[[F], F]:
     def check(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
         code = value.strip().upper()
@@ -601,12 +596,7 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
 @click.option(
     "--mission", "mission_id", default="", help="Mission id instead of a city, e.g. us-chicago."
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Organisation profile (default: ./nkletters.yaml if present).",
-)
+@_profile_option
 @_data_option
 @click.option(
     "--lang", "language", default=None, help="Letter language (default: the profile's, else en)."
@@ -657,13 +647,17 @@ def preview(
 
 
 @cli.command()
+@_profile_option
 @click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Organisation profile (default: ./nkletters.yaml if present).",
+    "--data",
+    "data_args",
+    multiple=True,
+    is_flag=False,
+    flag_value="",
+    metavar="[FILE]",
+    help="Your own mission YAML, merged over the built-in directory by id. Without a file: "
+    "list every mission whose source is older than --max-age, to refresh before 24 September.",
 )
-@_data_option
 @click.option(
     "--template",
     "template_names",
@@ -676,32 +670,36 @@ def preview(
     default=check_module.MAX_AGE_MONTHS,
     show_default=True,
     metavar="MONTHS",
-    help="List missions of your --data files whose source is older than this.",
+    help="List missions whose source is older than this (with --data).",
 )
 @friendly_errors
 def check(
     profile_path: Path | None,
-    data_paths: tuple[Path, ...],
+    data_args: tuple[str, ...],
     template_names: tuple[str, ...],
     max_age: int,
 ) -> None:
     """Check the profile, the mission directory and every template, and list all problems.
 
     Each problem is one line, 'file:line: what is wrong — how to fix it'. The exit
-    status is 1 when there is any. Missions of your --data files whose source is older
-    than --max-age months are listed too, as reminders (they do not fail the check).
+    status is 1 when there is any. Missions whose source is older than --max-age months
+    are listed too, as reminders (they do not fail the check): those of your --data
+    files, or with a bare --data every one, built-in included.
 
     \b
     Examples:
         nkletters check
+        nkletters check --data                 # which addresses are due for a re-check
         nkletters check --profile ngo/nkletters.yaml --data our-missions.yaml
         nkletters check --template my-letter.md
     """
     chosen = profile.find(profile_path)
+    data_paths = tuple(Path(arg) for arg in data_args if arg)
     report = check_module.run(chosen, data_paths, template_names, max_age_months=max_age)
     for problem in report.problems:
         click.echo(str(problem))
-    own_stale = [s for s in report.stale if s.own]
+    list_all = "" in data_args
+    own_stale = [s for s in report.stale if s.own or list_all]
     for stale in own_stale:
         click.echo(str(stale))
     builtin_stale = len(report.stale) - len(own_stale)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -525,6 +525,39 @@ def _story(
     return story
 
 
+class _SettledParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that keeps its line breaks while the width stays the same.
+
+    Breaking lines is most of the cost of a letter, and platypus asks again for the
+    same width (KeepTogether measures, then the frame places). The result depends only
+    on the text, the style and the width, so the same body paragraph can serve every
+    letter of a batch that shares it.
+    """
+
+    _wrapped_for = -1.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # split() drops blPara when it moves the paragraph on: then break lines again.
+        if availWidth == self._wrapped_for and "blPara" in self.__dict__:
+            return self.width, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped_for = availWidth if hasattr(self, "blPara") else -1.0
+        return width, height
+
+
+def _body_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
+    paragraph = _shared_paragraph(block, style, bullet)
+    # platypus marks a flowable it had to move to the next frame; that mark belongs to
+    # one document, and a shared paragraph must start each letter without it.
+    paragraph.__dict__.pop("_postponed", None)
+    return paragraph
+
+
+@lru_cache(maxsize=256)  # bounded: personal notes make every letter's body differ
+def _shared_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
+    return _SettledParagraph(_block_markup(block), style, bulletText="•" if bullet else None)
+
+
 def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     """The paragraphs and bullet items of one language's text."""
     body: list[Flowable] = []
@@ -533,9 +566,9 @@ def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]
         if block.kind == "bullet":
             last = index + 1 == len(blocks) or blocks[index + 1].kind != "bullet"
             style = styles["bullet_last" if last else "bullet"]
-            body.append(Paragraph(_block_markup(block), style, bulletText="•"))
+            body.append(_body_paragraph(block, style, True))
         else:
-            body.append(Paragraph(_block_markup(block), styles["body"]))
+            body.append(_body_paragraph(block, styles["body"], False))
     return body
 
 

@@ -14,18 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import BinaryIO
 
-from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph
 
 from . import fonts
 from .errors import LettersError
-from .layout import Letter, StreamingCanvas
+from .layout import GREY, INK, Letter, StreamingCanvas
 from .profile import Profile
-
-GREY = colors.HexColor("#6b6b6b")
-INK = colors.HexColor("#1a1a1a")
 
 
 @dataclass(frozen=True)

@@ -273,3 +273,21 @@ def test_run_returns_a_report(write_yaml: WriteYaml) -> None:
 )
 def test_months_before(day: date, months: int, expected: date) -> None:
     assert check.months_before(day, months) == expected
+
+
+def test_bare_data_lists_every_stale_builtin_source(run: Run) -> None:
+    from nkrefugees_letters import missions
+
+    today = date.today()
+    old = [
+        m.id
+        for m in missions.load()
+        if m.is_open and m.source_date and check.months_before(today, 12) > m.source_date
+    ]
+    assert old, "the built-in directory has old sources to list"
+    result = run("check", "--data")
+    assert result.exit_code == 0
+    listed = [line for line in result.stdout.splitlines() if "source dated" in line]
+    assert len(listed) == len(old)
+    assert all(f": {mission_id}: source dated" in result.stdout for mission_id in old)
+    assert "built-in addresses were last confirmed" not in result.stderr
