@@ -211,6 +211,7 @@ def to_markup(text: str, *, where: str = "text", bold: bool = False, italic: boo
     return "".join(parts)
 
 
+@lru_cache(maxsize=1024)  # the same captions and labels recur on every letter of a batch
 def font_for_plain_text(text: str, bold: bool = False) -> str:
     """The single registered font name to draw ``text`` with canvas.drawString.
 

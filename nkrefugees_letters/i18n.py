@@ -94,3 +94,69 @@ def country_name(code: str, language: str = "en") -> str:
 def is_country_code(code: str) -> bool:
     """True for a two-letter ISO 3166-1 code that Babel knows as a country."""
     return len(code) == 2 and code.isalpha() and code.isupper() and code in Locale("en").territories
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "signature": "Signature",
+        "name_in_capitals": "Name in capitals",
+        "from": "FROM",
+        "your_name": "Your name",
+        "street": "Street address",
+        "city": "City, postal code",
+        "contact": "Email or phone",
+        "page": "Page {number} of {total}",
+        "cosigned": "Co-signed by:",
+    },
+    "zh": {
+        "signature": "签名",
+        "name_in_capitals": "姓名（正楷）",
+        "from": "寄信人",
+        "your_name": "姓名",
+        "street": "街道地址",
+        "city": "城市、邮政编码",
+        "contact": "电子邮件或电话",
+        "page": "第{number}页，共{total}页",
+        "cosigned": "联署组织：",
+    },
+    "ko": {
+        "signature": "서명",
+        "name_in_capitals": "성명(정자)",
+        "from": "보내는 사람",
+        "your_name": "성명",
+        "street": "주소",
+        "city": "도시, 우편번호",
+        "contact": "이메일 또는 전화",
+        "page": "{total}쪽 중 {number}쪽",
+        "cosigned": "공동 서명 단체:",
+    },
+    "ja": {
+        "signature": "署名",
+        "name_in_capitals": "氏名（楷書）",
+        "from": "差出人",
+        "your_name": "氏名",
+        "street": "住所",
+        "city": "市区町村・郵便番号",
+        "contact": "メールアドレスまたは電話番号",
+        "page": "{number} / {total} ページ",
+        "cosigned": "共同署名団体：",
+    },
+    "es": {
+        "signature": "Firma",
+        "name_in_capitals": "Nombre en mayúsculas",
+        "from": "REMITENTE",
+        "your_name": "Nombre",
+        "street": "Dirección",
+        "city": "Ciudad y código postal",
+        "contact": "Correo electrónico o teléfono",
+        "page": "Página {number} de {total}",
+        "cosigned": "Firman también:",
+    },
+}
+
+
+def label(key: str, language: str, **values: object) -> str:
+    """A word printed by the layout itself (captions, page numbers) in the letter's
+    language; English where the language has no table."""
+    base = language.split("+")[0].split("_")[0].split("-")[0]
+    return _LABELS.get(base, _LABELS["en"])[key].format(**values)

@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import fonts
+from . import fonts, i18n
 from .errors import LayoutError
 from .missions import Mission
 from .profile import Profile, Signatory
@@ -422,10 +422,11 @@ def _signature_cell(
     return cell
 
 
-def _blank_signature(styles: dict[str, ParagraphStyle]) -> list[list[Flowable]]:
+def _blank_signature(styles: dict[str, ParagraphStyle], language: str) -> list[list[Flowable]]:
     """A personal letter: a line to sign on and a line for the name in capitals."""
     cells = []
-    for caption in ("Signature", "Name in capitals"):
+    for key in ("signature", "name_in_capitals"):
+        caption = i18n.label(key, language)
         cells.append(
             [
                 Spacer(1, SIGNING_SPACE * mm),
@@ -449,7 +450,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     column_width = width / columns if columns > 1 else min(width, 80 * mm)
     rows: list[list[Any]] = []
     if not people:
-        rows = _blank_signature(styles)
+        rows = _blank_signature(styles, letter.text.language)
         column_width = min(column_width, 75 * mm)
     for start in range(0, len(people), columns):
         row: list[Any] = [
@@ -472,7 +473,8 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     )
     flowables: list[Flowable] = [table]
     if letter.profile.cosigners:
-        listing = "Co-signed by: " + "; ".join(letter.profile.cosigners)
+        cosigned = i18n.label("cosigned", letter.text.language)
+        listing = f"{cosigned} " + "; ".join(letter.profile.cosigners)
         flowables.append(_para(listing, styles["small"], "co_signing_organisations"))
     return flowables
 
@@ -635,7 +637,9 @@ class _Furniture:
         text = f"{recipient} · {self.letter.mission.name} · {self.letter.date_text}"
         header = Paragraph(fonts.to_markup(text, where="page header"), styles["small"])
         page = Paragraph(
-            f"Page {number} of {total}",
+            fonts.to_markup(
+                i18n.label("page", self.letter.text.language, number=number, total=total)
+            ),
             ParagraphStyle("pn", parent=styles["small"], alignment=TA_RIGHT),
         )
         _, h = header.wrap(width - 30 * mm, 20 * mm)
@@ -701,17 +705,19 @@ class _Furniture:
         paper = self.paper
         left = paper.margin_left * mm
         width = 85 * mm
-        canvas.setFont(fonts.BODY_FONT, SMALL_SIZE)
+        language = self.letter.text.language
         canvas.setFillColor(GREY)
-        labels = ("Your name", "Street address", "City, postal code", "Email or phone")
         top = paper.letterhead_top + 2
-        canvas.drawString(left, self._y(top), "FROM")
+        heading = i18n.label("from", language)
+        canvas.setFont(fonts.font_for_plain_text(heading), SMALL_SIZE)
+        canvas.drawString(left, self._y(top), heading)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.4)
-        for index, label in enumerate(labels):
+        for index, key in enumerate(("your_name", "street", "city", "contact")):
+            label = i18n.label(key, language)
             y = self._y(top + 7 + index * 7)
             canvas.line(left, y, left + width, y)
-            canvas.setFont(fonts.BODY_FONT, 5.5)
+            canvas.setFont(fonts.font_for_plain_text(label), 5.5)
             canvas.drawString(left, y - 6.5, label)
 
     def _fold_marks(self, canvas: Canvas) -> None:

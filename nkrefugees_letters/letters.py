@@ -79,7 +79,9 @@ def context(
         "mission": mission,
         "organisation": profile.organisation,
         "signatories": signatories,
-        "personal": profile.is_personal,
+        # One person writing in their own name ("I"); an organisation, or several people
+        # co-signing, write as "we".
+        "personal": profile.is_personal and len(signatories) <= 1,
         "date": when,
         "date_text": i18n.long_date(when, language, mission.country),
         "city": mission.city,

@@ -406,6 +406,9 @@ def test_cosign_one_letter_per_mission_with_a_line_for_each(run: Run, tmp_path: 
     text = pdf_text(folder(tmp_path) / rows_out[1]["file"])
     for name in ("Signer 1", "Signer 3", "Signer 5"):
         assert name in text
+    # Several people co-signing write as "we", even without an organisation profile.
+    assert "and we write to ask you" in text and "We therefore respectfully ask" in text
+    assert "I write" not in text
 
 
 def test_cover_notes_one_per_mission_with_receipt_slip(

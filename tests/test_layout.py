@@ -233,3 +233,21 @@ def test_logo_is_drawn_in_the_letterhead(tmp_path: Path) -> None:
         images = doc.pages[0].images
     assert len(images) == 1
     assert images[0]["bottom"] < PAPERS["a4"].letterhead_bottom * MM
+
+
+@pytest.mark.parametrize(
+    ("language", "captions"),
+    [
+        ("en", ("FROM", "Your name", "Signature", "Name in capitals")),
+        ("ko", ("보내는 사람", "성명", "서명", "성명(정자)")),
+        ("zh", ("寄信人", "街道地址", "签名", "姓名（正楷）")),
+        ("es", ("REMITENTE", "Dirección", "Firma", "Nombre en mayúsculas")),
+    ],
+)
+def test_personal_letter_captions_follow_the_language(
+    language: str, captions: tuple[str, ...]
+) -> None:
+    pdf = layout.render_pdf(compose("kr-seoul", Profile(), language=language))
+    text = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text() or ""
+    for caption in captions:
+        assert caption in text, caption
