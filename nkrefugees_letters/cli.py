@@ -221,12 +221,22 @@ def generate(
     countries = tuple(c for c in countries if c.strip())
     mission_ids = tuple(m for m in mission_ids if m.strip())
     batch_only = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
-    if (
+    is_batch = (
         any(o not in (None, False) for o in batch_only)
         or len(cities) + len(mission_ids) > 1
         or len(countries) > 1
         or (countries and not cities and not mission_ids)
-    ):
+    )
+    options = letters.LetterOptions(
+        language=language,
+        template=template,
+        paper=paper,
+        when=when,
+        out_dir=out_dir,
+        fold_marks=fold_marks,
+        force=force,
+    )
+    if is_batch:
         from . import batch  # a single letter should not pay for importing it
 
         _generate_batch(
@@ -235,15 +245,7 @@ def generate(
             profile_path=profile_path,
             data_paths=data_paths,
             options=batch.BatchOptions(
-                letter=letters.LetterOptions(
-                    language=language,
-                    template=template,
-                    paper=paper,
-                    when=when,
-                    out_dir=out_dir,
-                    fold_marks=fold_marks,
-                    force=force,
-                ),
+                letter=options,
                 duplex=duplex,
                 cosign=cosign,
                 envelope=envelope,
@@ -267,15 +269,6 @@ def generate(
     if resolution.rule not in ("mission", "city"):
         # A city with its own mission needs no explanation; a rule that chose another does.
         click.echo(resolution.reason, err=True)
-    options = letters.LetterOptions(
-        language=language,
-        template=template,
-        paper=paper,
-        when=when,
-        out_dir=out_dir,
-        fold_marks=fold_marks,
-        force=force,
-    )
     written = letters.generate(mission, loaded_profile, options)
     for warning in written.warnings:
         _warn(warning)
