@@ -314,6 +314,10 @@ def main() -> None:
             "  (each letter is laid out twice: its own file and all-letters.pdf; plus an "
             "envelope, a label and a checklist row)"
         )
+        # The floor writes one file per letter; a batch also writes the print file.
+        both = floor_separate + floor_one
+        print(f"  against a floor writing both (separate files + one file, {both:.2f} ms/letter):")
+        print(f"    --jobs 1 {one_job / both:.2f}×, --jobs 2 {two_jobs / both:.2f}×")
 
         separate_ms, together_ms = layout_only(200)
         print("\nnkletters layout alone (in-process, 200 letters, no envelopes or checklist)")
