@@ -263,7 +263,7 @@ def _styles_for(language: str) -> dict[str, ParagraphStyle]:
 
 def _para(text: str, style: ParagraphStyle, where: str) -> Paragraph:
     bold, italic = "Bold" in style.fontName, "Italic" in style.fontName
-    return Paragraph(fonts.to_markup(text, where=where, bold=bold, italic=italic), style)
+    return paragraph(fonts.to_markup(text, where=where, bold=bold, italic=italic), style)
 
 
 def _fit_name(
@@ -547,17 +547,23 @@ class _SettledParagraph(Paragraph):  # type: ignore[misc]
         return width, height
 
 
-def _body_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
-    paragraph = _shared_paragraph(block, style, bullet)
+def paragraph(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A paragraph for ``markup`` (from fonts.to_markup), shared by every letter that
+    prints the same text in the same style: a batch parses and breaks it once."""
+    shared = _shared_paragraph(markup, style, bullet)
     # platypus marks a flowable it had to move to the next frame; that mark belongs to
     # one document, and a shared paragraph must start each letter without it.
-    paragraph.__dict__.pop("_postponed", None)
-    return paragraph
+    shared.__dict__.pop("_postponed", None)
+    return shared
 
 
-@lru_cache(maxsize=256)  # bounded: personal notes make every letter's body differ
-def _shared_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
-    return _SettledParagraph(_block_markup(block), style, bulletText="•" if bullet else None)
+@lru_cache(maxsize=1024)  # bounded: signers' names and notes differ from letter to letter
+def _shared_paragraph(markup: str, style: ParagraphStyle, bullet: str | None) -> Paragraph:
+    return _SettledParagraph(markup, style, bulletText=bullet)
+
+
+def _body_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
+    return paragraph(_block_markup(block), style, "•" if bullet else None)
 
 
 def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:

@@ -16,11 +16,11 @@ from typing import BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph
+from reportlab.platypus import Flowable, KeepInFrame
 
 from . import fonts
 from .errors import LettersError
-from .layout import GREY, INK, Letter, StreamingCanvas
+from .layout import GREY, INK, Letter, StreamingCanvas, paragraph
 from .profile import Profile
 
 
@@ -146,7 +146,7 @@ def _lines(
     lines: Sequence[str], style: ParagraphStyle, where: str, first: ParagraphStyle | None = None
 ) -> list[Flowable]:
     return [
-        Paragraph(
+        paragraph(
             fonts.to_markup(line, where=f"{where} line {n + 1}"),
             first if n == 0 and first else style,
         )
