@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 import os
@@ -280,10 +281,6 @@ class Directory:
             and (not kind or m.kind == kind)
         ]
 
-    def suggest(self, city: str) -> str:
-        """``did you mean X? `` for a misspelt mission city, or an empty string."""
-        return self._suggest(city)
-
     def in_city(self, city: str, country: str = "") -> list[Mission]:
         """Missions whose city (or one of its aliases) matches, ignoring case and accents."""
         wanted = {normalise(city), compact(city)}
@@ -293,36 +290,10 @@ class Directory:
             if (not country or m.country == country.strip().upper()) and wanted & city_keys(m)
         ]
 
-    def for_city(self, city: str, country: str = "") -> Mission:
-        """The one open mission in ``city``; explains closures and unknown names."""
-        if not normalise(city):
-            raise MissionNotFound("no city given", hint="use --city NAME, e.g. --city Chicago")
-        found = self.in_city(city, country)
-        open_missions = [m for m in found if m.is_open]
-        if len(open_missions) > 1:
-            # An embassy and a consulate in one city: the letter goes to the embassy.
-            embassies = [m for m in open_missions if m.kind == "embassy"]
-            if len(embassies) == 1:
-                return embassies[0]
-            choices = ", ".join(f"{m.id} ({m.country})" for m in open_missions)
-            raise MissionNotFound(
-                f"{city.strip()!r} matches several missions: {choices}",
-                hint="add --country CODE or use --mission ID",
-            )
-        if open_missions:
-            return open_missions[0]
-        if found:
-            raise closed_error(found[0], self)
-        raise MissionNotFound(
-            f"no mission found for city {city.strip()!r}",
-            hint=self._suggest(city) + "see 'nkletters missions list' for every city",
-        )
-
-    def _suggest(self, city: str) -> str:
+    def suggest(self, city: str) -> str:
+        """``did you mean X? `` for a misspelt mission city, or an empty string."""
         names = sorted({m.city for m in self.missions if m.is_open})
         keyed = {normalise(n): n for n in names}
-        import difflib
-
         close = difflib.get_close_matches(normalise(city), list(keyed), n=3, cutoff=0.6)
         if not close:
             return ""
