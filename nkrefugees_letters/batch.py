@@ -427,29 +427,54 @@ class _Worker:
     options: LetterOptions
     out_dir: Path
     dry_run: bool
+    encoding: dict[str, str] = field(default_factory=dict)
+    """The batch's planned font encoding (fonts.plan_encoding)."""
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """What the main process needs of a letter laid out elsewhere: its pages, ready
+    for the print file, and its address for the envelope and the label."""
+
+    pages: tuple[layout.Page, ...] | None
+    """None when the pages cannot go into the print file as they are (see RenderedPDF)."""
+    recipient_lines: tuple[str, ...]
+    paper: str
+    language: str
 
 
 _WORKER: _Worker | None = None
+_IMAGES_SENT: set[str] = set()
 
 
 def _start_worker(state: _Worker) -> None:
     global _WORKER  # one per process, set once when it starts
     _WORKER = state
+    fonts.plan_encoding(state.encoding)  # a spawned worker does not inherit it
     # Ctrl-C is for the main process: it stops the batch and cleans up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The main process builds the print file from every letter in turn: it is the one
-    # the batch waits for, so the workers give way to it.
+    # The main process must keep up with the workers, or their finished pages pile up
+    # in its memory waiting for the print file.
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(5)
 
 
-def _write_one(index: int) -> Outcome:
+def _write_one(index: int) -> tuple[Outcome, _Printed | None]:
     assert _WORKER is not None
-    return _letter(_WORKER, index)[0]
+    outcome, printed = _letter(_WORKER, index)
+    if printed is not None and printed.pages:
+        # A logo goes to the main process once, not with every letter.
+        pages = tuple(
+            replace(page, objects=tuple(o for o in page.objects if o[0] not in _IMAGES_SENT))
+            for page in printed.pages
+        )
+        _IMAGES_SENT.update(name for page in printed.pages for name, _ in page.objects)
+        printed = replace(printed, pages=pages)
+    return outcome, printed
 
 
-def _letter(state: _Worker, index: int) -> tuple[Outcome, layout.Letter | None]:
+def _letter(state: _Worker, index: int) -> tuple[Outcome, _Printed | None]:
     """Lay out and write one letter; a LettersError becomes a failed Outcome."""
     job = state.jobs[index]
     try:
@@ -460,7 +485,29 @@ def _letter(state: _Worker, index: int) -> tuple[Outcome, layout.Letter | None]:
             output.write_atomic(path, pdf.data, force=state.options.force)
     except LettersError as exc:
         return Outcome(index, None, error=str(exc)), None
-    return Outcome(index, path, pdf.pages, pdf.paper.label), letter
+    printed = _Printed(pdf.page_records, letter.recipient_lines, letter.paper, letter.text.language)
+    return Outcome(index, path, pdf.pages, pdf.paper.label), printed
+
+
+def _encoding(jobs: Sequence[Job], profile: Profile, options: LetterOptions) -> dict[str, str]:
+    """The font encoding for a batch: every character its letters will print, numbered
+    the same in every file, so that each letter is laid out once for its own file and
+    the print file (fonts.plan_encoding). A character missed here is still printed
+    right; that letter is just laid out a second time for the print file."""
+    texts: list[str] = [i18n.label("page", options.language or "en", number=1, total=2)]
+    seen: set[str] = set()
+    for job in jobs:
+        for signer in job.signers:
+            texts += (signer.name, signer.title, signer.organisation, signer.personal_note)
+        if job.mission.id in seen:
+            continue
+        seen.add(job.mission.id)
+        try:
+            letter = compose(job, profile, options)
+        except LettersError:
+            continue  # reported when the letter itself is written
+        texts += layout.printed_strings(letter)
+    return fonts.encoding_plan(texts)
 
 
 # --- the batch-wide files -----------------------------------------------------------
@@ -551,12 +598,16 @@ class _BatchFiles:
         self.pending.append(pending)
         return pending
 
-    def add(self, job: Job, letter: layout.Letter, outcome: Outcome) -> None:
-        pages = self.print_file.add(letter)
+    def add(self, job: Job, printed: _Printed, outcome: Outcome) -> None:
+        if printed.pages is not None:
+            pages = self.print_file.add_pages(printed.pages, printed.language)
+        else:
+            pages = self.print_file.add(compose(job, self.profile, self.options.letter))
         if pages != outcome.pages:  # the same letter laid out twice must agree
             raise AssertionError(f"{job.file_name}: {outcome.pages} pages alone, {pages} in print")
-        self.envelopes.add(letter, reference=Path(job.file_name).stem)
-        self.labels.add(letter.recipient_lines)
+        reference = Path(job.file_name).stem
+        self.envelopes.add(printed.paper, printed.recipient_lines, reference=reference)
+        self.labels.add(printed.recipient_lines)
         row = delivery_row(job, outcome)
         self.csv.writerow(row)
         record = {
@@ -679,17 +730,33 @@ def run(
         return BatchReport(0, tuple(failures))
     if not options.dry_run:
         output.ensure_dir(plan.out_dir)
-    state = _Worker(plan.jobs, profile, options.letter, plan.out_dir, options.dry_run)
+    encoding = {} if options.dry_run else _encoding(plan.jobs, profile, options.letter)
+    fonts.plan_encoding(encoding)
+    try:
+        return _run(plan, profile, options, encoding, failures, on_letter)
+    finally:
+        fonts.plan_encoding({})
+
+
+def _run(
+    plan: Plan,
+    profile: Profile,
+    options: BatchOptions,
+    encoding: dict[str, str],
+    failures: list[Failure],
+    on_letter: Callable[[Job, Outcome], None] | None,
+) -> BatchReport:
+    state = _Worker(plan.jobs, profile, options.letter, plan.out_dir, options.dry_run, encoding)
     files = None if options.dry_run else _BatchFiles(plan, profile, options)
     written = 0
     outcomes = _outcomes(state, worker_count(options.jobs, len(plan.jobs)))
     try:
-        for outcome, letter in outcomes:
+        for outcome, printed in outcomes:
             job = plan.jobs[outcome.index]
             if outcome.ok:
                 written += 1
-                if files is not None:
-                    files.add(job, letter or compose(job, profile, options.letter), outcome)
+                if files is not None and printed is not None:
+                    files.add(job, printed, outcome)
             else:
                 failures.append(Failure(job.label, outcome.error))
             if on_letter is not None:
@@ -711,7 +778,7 @@ def run(
 
 def _outcomes(
     state: _Worker, workers: int
-) -> Generator[tuple[Outcome, layout.Letter | None], None, None]:
+) -> Generator[tuple[Outcome, _Printed | None], None, None]:
     """Each letter's outcome, in batch order, from this process or from ``workers``."""
     if workers == 1:
         for index in range(len(state.jobs)):
@@ -722,8 +789,7 @@ def _outcomes(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
     try:
-        for outcome in pool.imap(_write_one, range(len(state.jobs)), chunksize=4):
-            yield outcome, None
+        yield from pool.imap(_write_one, range(len(state.jobs)), chunksize=4)
         pool.close()
     except BaseException:
         pool.terminate()

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
 
 from .errors import LayoutError
 from .resources import fonts_dir
@@ -89,12 +98,203 @@ def register(family: Family) -> None:
 def _load(name: str, filename: str) -> TTFont:
     path = fonts_dir() / filename
     try:
-        return TTFont(name, str(path))
+        return _BatchFont(name, str(path))
     except OSError as exc:
         raise LayoutError(
             f"bundled font {path} cannot be read: {exc}",
             hint="reinstall nkletters",
         ) from None
+
+
+# --- the same font objects in every document of a batch ------------------------------
+# reportlab gives each document its own numbering of a font's characters, in the order
+# the document first uses them, and names the font after how many fonts the document
+# already holds. Two documents of one batch would then encode the same page
+# differently, and each would cut and compress its font subsets anew. _BatchFont fixes
+# the font's name, lets a batch number the characters in advance (plan_encoding) so
+# that a page laid out once can go into the letter's own file and into the print file
+# alike, and builds the objects of an identical subset only once.
+
+_PLAN: dict[str, str] = {}
+_STYLE_NAMES = [
+    _style_name(family, bold, italic)
+    for family in FAMILIES
+    for bold in (False, True)
+    for italic in (False, True)
+]
+
+
+def plan_encoding(plan: dict[str, str]) -> None:
+    """Number these characters first, in this order, in every document from now on.
+
+    ``plan`` maps a registered font name to the characters it will draw. A document
+    that then draws a character outside the plan still prints it correctly; it just
+    encodes that character its own way (see :func:`encoding_is_planned`).
+    """
+    _PLAN.clear()
+    _PLAN.update(plan)
+
+
+def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
+    """The plan for text that will be printed: each character under every style of the
+    bundled family that draws it (bold, italic… may appear anywhere)."""
+    by_family: dict[Family, set[str]] = {}
+    for text in texts:
+        for char in clean(text):
+            if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
+                continue  # ASCII is numbered the same in every document already
+            family = _family_for(char)
+            if family is not None:
+                by_family.setdefault(family, set()).add(char)
+    plan = {}
+    for family, chars in by_family.items():
+        ordered = "".join(sorted(chars))
+        for bold in (False, True):
+            for italic in (False, True):
+                plan[_style_name(family, bold, italic)] = ordered
+    return plan
+
+
+def use_in(name: str, doc: Any) -> None:
+    """Make the registered font ``name`` part of ``doc``, for a page drawn elsewhere."""
+    font = pdfmetrics.getFont(name)
+    if isinstance(font, _BatchFont):
+        font.getSubsetInternalName(0, doc)
+    else:
+        doc.getInternalFontName(name)
+
+
+def encoding_is_planned(doc: object) -> bool:
+    """True when every font used in ``doc`` numbered only the planned characters."""
+    for name in getattr(doc, "fontMapping", {}):
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, _BatchFont) and not font.planned(doc):
+            return False
+    return True
+
+
+class _BatchFont(TTFont):  # type: ignore[misc]
+    """A TrueType font with a fixed PDF name, a planned encoding and cached subsets."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        # Not reportlab's F1, F2…, which count the document's fonts: a fixed name per
+        # style, the same in every process whatever order the fonts load in.
+        self.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
+
+    def _state(self, doc: Any) -> Any:
+        state = self.state.get(doc)
+        if state is None:
+            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+            state.internalName = self.internal_name
+            planned = _PLAN.get(self.fontName, "")
+            if planned:
+                super().splitString(planned, doc)
+            state.planned_count = len(state.assignments)
+        return state
+
+    def planned(self, doc: Any) -> bool:
+        """Whether ``doc`` numbered no character beyond the plan."""
+        state = self.state.get(doc)
+        return state is None or len(state.assignments) == state.planned_count
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
+        self._state(doc)
+        return super().splitString(text, doc, encoding)
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        state = self._state(doc)
+        if not 0 <= subset < len(state.subsets):
+            raise IndexError(f"subset {subset} does not exist in font {self.fontName}")
+        if self.fontName not in doc.fontMapping:
+            doc.fontMapping[self.fontName] = "/" + self.internal_name
+            doc.delayedFonts.append(self)
+        return f"/{self.internal_name}+{subset}"
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        """Add this font's subsets to ``doc`` (reportlab calls this when saving)."""
+        state = self._state(doc)
+        state.frozen = 1
+        fonts = doc.idToObject["BasicFonts"].dict
+        for number, subset in enumerate(state.subsets):
+            name = self.getSubsetInternalName(number, doc)[1:]
+            parts = _subset_parts(self, tuple(subset), number)
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = name
+            font.BaseFont = parts.base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(parts.widths)
+            font.ToUnicode = doc.Reference(
+                _flate(parts.to_unicode), "toUnicodeCMap:" + parts.base_name
+            )
+            font_file = _flate(parts.font_file)
+            font_file.dictionary["Length1"] = parts.font_file_length
+            face = self.face
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(parts.base_name),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": doc.Reference(
+                        font_file, f"fontFile:{face.filename}({parts.base_name})"
+                    ),
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + parts.base_name)
+            fonts[name] = font
+            doc.Reference(font, name)
+        del self.state[doc]
+
+
+@dataclass(frozen=True)
+class _SubsetParts:
+    base_name: str
+    widths: bytes
+    """The PDF array, formatted: 256 numbers are slow to format for every file."""
+    to_unicode: bytes
+    """Compressed, like font_file."""
+    font_file: bytes
+    font_file_length: int
+
+
+@lru_cache(maxsize=64)  # a batch embeds the same few subsets in every file
+def _subset_parts(font: _BatchFont, subset: tuple[int, ...], number: int) -> _SubsetParts:
+    face = font.face
+    base_name = b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+    program = face.makeSubset(list(subset))
+    return _SubsetParts(
+        base_name,
+        pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]).format(None),
+        zlib.compress(makeToUnicodeCMap(base_name, list(subset)).encode("utf-8")),
+        zlib.compress(program),
+        len(program),
+    )
+
+
+class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
+    """A PDF value already written out."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, _document: Any) -> bytes:
+        return self.data
+
+
+def _flate(compressed: bytes) -> Any:
+    """A PDF stream of already compressed bytes (reportlab would compress them again)."""
+    return pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
+        compressed,
+    )
 
 
 @cache

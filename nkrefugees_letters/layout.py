@@ -8,6 +8,7 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -166,12 +167,29 @@ class Letter:
 
 
 @dataclass(frozen=True)
+class Page:
+    """A finished page as PDF drawing operators, to add to another document of the
+    batch without laying the letter out again (see :meth:`PrintFile.add_pages`)."""
+
+    size: tuple[float, float]
+    code: str
+    fonts: tuple[str, ...]
+    forms: tuple[str, ...] = ()
+    """Images drawn on the page, by reportlab's name for them."""
+    objects: tuple[tuple[str, Any], ...] = ()
+    """The images' PDF objects (and their transparency masks), by internal name."""
+
+
+@dataclass(frozen=True)
 class RenderedPDF:
-    """A laid-out letter: its bytes and page count."""
+    """A laid-out letter: its bytes and page count, and its pages for the print file."""
 
     data: bytes
     pages: int
     paper: Paper
+    page_records: tuple[Page, ...] | None = None
+    """None when the letter used a character outside the batch's planned encoding:
+    its pages are then valid only in its own file."""
 
 
 # --- styles -----------------------------------------------------------------------
@@ -528,23 +546,33 @@ def _story(
 
 
 class _SettledParagraph(Paragraph):  # type: ignore[misc]
-    """A paragraph that keeps its line breaks while the width stays the same.
+    """A paragraph that remembers its line breaks for each width it was given.
 
     Breaking lines is most of the cost of a letter, and platypus asks again for the
-    same width (KeepTogether measures, then the frame places). The result depends only
-    on the text, the style and the width, so the same body paragraph can serve every
-    letter of a batch that shares it.
+    same widths (KeepTogether and KeepInFrame measure, then the frame places). The
+    result depends only on the text, the style and the width, so the same paragraph
+    can serve every letter of a batch that prints it.
     """
 
     _wrapped_for = -1.0
+    width: float
+    height: float
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         # split() drops blPara when it moves the paragraph on: then break lines again.
         if availWidth == self._wrapped_for and "blPara" in self.__dict__:
             return self.width, self.height
-        width, height = super().wrap(availWidth, availHeight)
-        self._wrapped_for = availWidth if hasattr(self, "blPara") else -1.0
-        return width, height
+        known: dict[float, tuple[Any, ...]] = self.__dict__.setdefault("_by_width", {})
+        if availWidth in known:
+            self.width, self.height, self.blPara, self._wrapWidths = known[availWidth]
+        else:
+            super().wrap(availWidth, availHeight)
+            if not hasattr(self, "blPara"):
+                self._wrapped_for = -1.0
+                return self.width, self.height
+            known[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
+        self._wrapped_for = availWidth
+        return self.width, self.height
 
 
 def paragraph(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
@@ -583,13 +611,51 @@ def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]
 # --- page furniture ---------------------------------------------------------------
 
 
+def _record(canvas: Canvas) -> Page:
+    """The page being drawn on ``canvas``, as a Page."""
+    doc = canvas._doc
+    forms = tuple(dict.fromkeys(canvas._formsinuse))
+    objects = []
+    for form in forms:
+        internal = doc.getXObjectName(form)
+        image = doc.idToObject[internal]
+        objects.append((internal, image))
+        mask = getattr(image, "smask", None)  # an image's transparency is one more object
+        if mask is not None:
+            objects.append((mask.name, doc.idToObject[mask.name]))
+    return Page(
+        (float(canvas._pagesize[0]), float(canvas._pagesize[1])),
+        "\n".join(canvas._code),
+        tuple(doc.fontMapping),
+        forms,
+        tuple(objects),
+    )
+
+
+def _replay(canvas: Canvas, page: Page) -> None:
+    """Add ``page`` to ``canvas``'s document as its next page."""
+    doc = canvas._doc
+    for name in page.fonts:
+        fonts.use_in(name, doc)
+    for internal, image in page.objects:
+        if internal not in doc.idToObject:
+            doc.Reference(image, internal)
+    canvas.setPageSize(page.size)
+    canvas._code = [page.code]
+    canvas._formsinuse = list(page.forms)
+    Canvas.showPage(canvas)
+
+
 class _PageCountingCanvas(Canvas):  # type: ignore[misc]
-    """Defers page headers to the end, when the total page count is known."""
+    """Defers page headers to the end, when the total page count is known, and keeps
+    each finished page as a Page for the print file."""
 
     def __init__(self, *args: Any, furniture: _Furniture, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._pages: list[dict[str, Any]] = []
+        self.records: list[Page] = []
+        self.planned = True
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -600,8 +666,10 @@ class _PageCountingCanvas(Canvas):  # type: ignore[misc]
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             self._furniture.page_header(self, number, total)
+            self.records.append(_record(self))
             super().showPage()
         self._furniture.page_count = total
+        self.planned = fonts.encoding_is_planned(self._doc)
         super().save()
 
 
@@ -758,7 +826,7 @@ def _address_area(paper: Paper) -> tuple[float, float]:
     return width, (window.height - 2 * WINDOW_PADDING) * mm
 
 
-def _templates(paper: Paper, furniture: _Furniture) -> list[PageTemplate]:
+def _templates(paper: Paper, furniture: _Furniture | _LetterSwitch) -> list[PageTemplate]:
     page_width, page_height = paper.width * mm, paper.height * mm
     left = paper.margin_left * mm
     text_width = page_width - left - paper.margin_right * mm
@@ -820,6 +888,30 @@ def _templates(paper: Paper, furniture: _Furniture) -> list[PageTemplate]:
     ]
 
 
+LAYOUT_CHARACTERS = "•·"
+"""What the layout adds to the text: list bullets, the separator in page headers."""
+
+
+def printed_strings(letter: Letter) -> list[str]:
+    """Every piece of text the letter may print: its words, recipient, dates,
+    signatories and the sender's profile (for fonts.encoding_plan)."""
+    found: list[str] = [*letter.recipient_lines, letter.date_text, letter.second_date_text]
+    found += [letter.mission.name, letter.title, LAYOUT_CHARACTERS]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for each in dataclasses.fields(value):
+                walk(getattr(value, each.name))
+
+    walk((letter.text, letter.signatories, letter.profile))
+    return found
+
+
 def render_pdf(letter: Letter) -> RenderedPDF:
     """Lay out the letter and return the PDF bytes (byte-identical for identical input)."""
     paper = PAPERS[letter.paper]
@@ -842,13 +934,18 @@ def render_pdf(letter: Letter) -> RenderedPDF:
     text_width = (paper.width - paper.margin_left - paper.margin_right) * mm
     story = _story(letter, paper, styles, text_width)
 
+    canvases: list[_PageCountingCanvas] = []
+
     def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
         # Without this every page names Helvetica, a font that is not embedded.
         kwargs["initialFontName"] = fonts.BODY_FONT
-        return _PageCountingCanvas(*args, furniture=furniture, **kwargs)
+        canvases.append(_PageCountingCanvas(*args, furniture=furniture, **kwargs))
+        return canvases[-1]
 
     doc.build(story, canvasmaker=canvasmaker)
-    return RenderedPDF(buffer.getvalue(), furniture.page_count, paper)
+    canvas = canvases[-1]
+    records = tuple(canvas.records) if canvas.planned else None
+    return RenderedPDF(buffer.getvalue(), furniture.page_count, paper, records)
 
 
 # --- many letters in one print file -----------------------------------------------
@@ -973,7 +1070,7 @@ class _PrintCanvas(StreamingCanvas):
         return total, 0
 
 
-class _LetterSwitch(_Furniture):
+class _LetterSwitch:
     """Page furniture that draws whichever letter is being laid out."""
 
     current: _Furniture | None = None
@@ -1045,17 +1142,18 @@ class PrintFile:
         """Pages written so far, blank backs included."""
         self.blank_pages = 0
 
-    def _open(self, letter: Letter) -> tuple[BaseDocTemplate, _LetterSwitch]:
-        paper = PAPERS[letter.paper]
-        switch = _LetterSwitch(letter, paper, _styles_for(letter.text.language))
+    def _open(
+        self, size: tuple[float, float], language: str
+    ) -> tuple[BaseDocTemplate, _LetterSwitch]:
+        switch = _LetterSwitch()
         doc = BaseDocTemplate(
             self._handle,
-            pagesize=(paper.width * mm, paper.height * mm),
+            pagesize=size,
             title=self._title,
             author=self._author or "nkletters",
             subject=self._title,
             creator="nkletters",
-            lang=letter.text.language.split("+")[0],
+            lang=language.split("+")[0],
             invariant=1,
             pageCompression=1,
         )
@@ -1076,9 +1174,13 @@ class PrintFile:
 
     def add(self, letter: Letter, *, slip: Sequence[Block] = ()) -> int:
         """Lay out one letter (and a receipt ``slip`` under it); return its page count."""
-        doc, switch = (self._doc, self._switch) if self._doc else self._open(letter)
-        assert switch is not None
         paper = PAPERS[letter.paper]
+        doc, switch = (
+            (self._doc, self._switch)
+            if self._doc
+            else self._open((paper.width * mm, paper.height * mm), letter.text.language)
+        )
+        assert switch is not None
         styles = _styles_for(letter.text.language)
         furniture = _Furniture(letter, paper, styles)
         switch.current = furniture
@@ -1101,6 +1203,25 @@ class PrintFile:
         self.pages += pages + blank
         self.blank_pages += blank
         return pages
+
+    def add_pages(self, pages: Sequence[Page], language: str = "en") -> int:
+        """Add a letter already laid out (RenderedPDF.page_records); return its page count.
+
+        Much cheaper than :meth:`add`: the pages go in as they are, headers included.
+        """
+        if not pages:
+            raise LayoutError("a letter needs at least one page")
+        doc = self._doc or self._open(pages[0].size, language)[0]
+        for page in pages:
+            _replay(doc.canv, page)
+        blank = 0
+        if self._duplex and len(pages) % 2:
+            doc.canv.setPageSize(pages[-1].size)
+            Canvas.showPage(doc.canv)
+            blank = 1
+        self.pages += len(pages) + blank
+        self.blank_pages += blank
+        return len(pages)
 
     def close(self) -> int:
         """Finish the file (fonts, page tree, cross-references); return its page count."""

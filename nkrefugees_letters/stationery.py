@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, KeepInFrame
 
 from . import fonts
 from .errors import LettersError
-from .layout import GREY, INK, Letter, StreamingCanvas, paragraph
+from .layout import GREY, INK, StreamingCanvas, paragraph
 from .profile import Profile
 
 
@@ -168,6 +168,47 @@ def _draw_block(
     block.drawOn(canvas, left, top - used)
 
 
+class _Blocks:
+    """Draws blocks of lines on one canvas, each distinct block laid out only once.
+
+    A batch prints the same few addresses on hundreds of envelopes and labels. In one
+    document the same lines in the same style and box always come out as the same
+    drawing operators, so the operators of each block are kept and repeated.
+    """
+
+    def __init__(self, canvas: StreamingCanvas) -> None:
+        self.canvas = canvas
+        self._drawn: dict[tuple[Any, ...], list[str]] = {}
+
+    def draw(
+        self,
+        lines: Sequence[str],
+        style: ParagraphStyle,
+        where: str,
+        box: tuple[float, float, float, float],
+        first: ParagraphStyle | None = None,
+    ) -> None:
+        """Draw ``lines`` in the box (left, top, width, height), in points."""
+        left, top, width, height = box
+        key = (tuple(lines), style.name, first.name if first else "", width, height)
+        canvas = self.canvas
+        canvas.saveState()
+        canvas.translate(left, top)
+        known = self._drawn.get(key)
+        if known is None:
+            start = len(canvas._code)
+            _draw_block(canvas, _lines(lines, style, where, first), 0, 0, width, height)
+            if len(self._drawn) < MAX_KEPT_BLOCKS:
+                self._drawn[key] = canvas._code[start:]
+        else:
+            canvas._code.extend(known)
+        canvas.restoreState()
+
+
+MAX_KEPT_BLOCKS = 2048
+"""Distinct blocks kept per document: every mission's address, with room to spare."""
+
+
 class Envelopes:
     """envelopes.pdf: one envelope per letter, with the profile's return address."""
 
@@ -181,26 +222,30 @@ class Envelopes:
         self._canvas.setAuthor(org.name if org else "nkletters")
         self._return = [org.name, *org.address] if org else []
         self._size = size
+        self._blocks = _Blocks(self._canvas)
         self.count = 0
 
-    def add(self, letter: Letter, reference: str = "") -> Envelope:
-        """Print the envelope for ``letter``; ``reference`` (grey, bottom left) matches
-        envelope to letter, e.g. the mission id and the signer."""
-        envelope = envelope_for(letter.paper, self._size)
+    def add(self, paper: str, recipient: Sequence[str], reference: str = "") -> Envelope:
+        """Print the envelope for a letter on ``paper`` to ``recipient``; ``reference``
+        (grey, bottom left) matches envelope to letter, e.g. the mission id and signer."""
+        envelope = envelope_for(paper, self._size)
         styles = _styles()
         canvas = self._canvas
         width, height = envelope.width * mm, envelope.height * mm
         canvas.setPageSize((width, height))
         margin = envelope.margin * mm
+        blocks = self._blocks
         if self._return:
-            block = _lines(self._return, styles["return"], "return address", styles["return_name"])
             room = (envelope.address_top - envelope.margin - 4) * mm
-            _draw_block(canvas, block, margin, height - margin, RETURN_WIDTH * mm, room)
-        address = _lines(letter.recipient_lines, _address_style(envelope.address_size), "recipient")
+            box = (margin, height - margin, RETURN_WIDTH * mm, room)
+            blocks.draw(
+                self._return, styles["return"], "return address", box, styles["return_name"]
+            )
         left = envelope.address_left * mm
         top = height - envelope.address_top * mm
         address_width = min(envelope.address_width * mm, width - margin - left)
-        _draw_block(canvas, address, left, top, address_width, top - margin)
+        style = _address_style(envelope.address_size)
+        blocks.draw(recipient, style, "recipient", (left, top, address_width, top - margin))
         if reference:
             note = _lines([reference], styles["reference"], "reference")
             _draw_block(canvas, note, margin, margin + 3 * mm, 80 * mm, 3 * mm)
@@ -224,6 +269,7 @@ class Labels:
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or f"Address labels ({sheet.name})")
         self._canvas.setAuthor("nkletters")
+        self._blocks = _Blocks(self._canvas)
         self.count = 0
 
     def add(self, lines: Sequence[str]) -> None:
@@ -238,9 +284,7 @@ class Labels:
         top = (sheet.page_height - sheet.top - row * sheet.pitch_y) * mm - pad
         width = sheet.label_width * mm - 2 * pad
         height = sheet.label_height * mm - 2 * pad
-        _draw_block(
-            self._canvas, _lines(lines, _styles()["label"], "label"), left, top, width, height
-        )
+        self._blocks.draw(lines, _styles()["label"], "label", (left, top, width, height))
         self.count += 1
 
     def close(self) -> int:

@@ -469,3 +469,65 @@ def test_print_file_embeds_the_logo_once(tmp_path: Path) -> None:
     images = {ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()}
     assert len(reader.pages) == 3
     assert len(images) == 1
+
+
+# --- laid out once: the letter's own pages go into the print file --------------------
+
+
+def _contents(data: bytes) -> list[bytes]:
+    return [page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
+
+
+def test_print_file_from_recorded_pages_matches_laying_out_again() -> None:
+    directory = missions.load()
+    options = letters.LetterOptions(when=date(2026, 9, 24))
+    chosen = [
+        batch.Job(n, directory.get(m), "x.pdf", (signers.Signer(n + 2, name, "Volunteer"),))
+        for n, (m, name) in enumerate(
+            [("us-chicago", "Zoë Ångström"), ("kr-seoul", "김민준"), ("jp-tokyo", "山田 花子")]
+        )
+    ]
+    fonts.plan_encoding(batch._encoding(chosen, Profile(), options))
+    try:
+        composed = [batch.compose(job, Profile(), options) for job in chosen]
+        rendered = [layout.render_pdf(letter) for letter in composed]
+        assert all(pdf.page_records is not None for pdf in rendered)
+        replayed, laid_out = io.BytesIO(), io.BytesIO()
+        first, second = (
+            layout.PrintFile(replayed, duplex=True),
+            layout.PrintFile(laid_out, duplex=True),
+        )
+        for letter, pdf in zip(composed, rendered, strict=True):
+            assert pdf.page_records is not None
+            assert first.add_pages(pdf.page_records) == second.add(letter) == pdf.pages
+        assert first.close() == second.close()
+    finally:
+        fonts.plan_encoding({})
+    assert _contents(replayed.getvalue()) == _contents(laid_out.getvalue())
+    text = " ".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(replayed.getvalue())).pages
+    )
+    for name in ("Zoë Ångström", "김민준", "山田"):
+        assert name in text
+
+
+def test_a_character_outside_the_plan_is_laid_out_again_for_the_print_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = missions.load()
+    when = letters.LetterOptions(when=date(2026, 9, 24), out_dir=tmp_path / "out")
+    job = batch.Job(0, directory.get("gb-london"), "x.pdf", (signers.Signer(2, "Zoë", "Ms"),))
+    fonts.plan_encoding({})  # a plan that knows nothing: "ë" and "’" are outside it
+    assert layout.render_pdf(batch.compose(job, Profile(), when)).page_records is None
+    monkeypatch.setattr(batch, "_encoding", lambda *_: {})
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "name,city,country\nZoë Ångström,London,GB\nŁukasz Żółć,Manchester,GB\n", encoding="utf-8"
+    )
+    options = batch.BatchOptions(when, jobs=1)
+    plan = batch.plan(directory, Profile(), batch.Selection(), options, signers.read(people))
+    report = batch.run(plan, Profile(), options)
+    assert report.written == 2 and not report.failures
+    reader = pypdf.PdfReader(tmp_path / "out" / "all-letters.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Zoë Ångström" in text and "Łukasz Żółć" in text

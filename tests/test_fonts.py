@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import Result
 from reportlab.pdfgen.canvas import Canvas
 
-from nkrefugees_letters import fonts
+from nkrefugees_letters import fonts, layout, letters, missions
 from nkrefugees_letters.errors import LayoutError
+from nkrefugees_letters.profile import Profile, Signatory
 
 from . import glyphs
 from .conftest import FIXED_DATE, pdf_text, written_path
@@ -110,3 +113,34 @@ def test_english_letter_prints_korean_spanish_and_japanese_names(
     assert drawn["김"] == "NanumMyeongjoBold"  # the signatory's name is bold
     assert drawn["麻"] == "DroidSansFallback"
     assert drawn["Ñ"].startswith("NotoSerif")
+
+
+def _font_programs(data: bytes) -> dict[str, bytes]:
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    found = {}
+    for ref in page["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        descriptor = font["/FontDescriptor"].get_object()
+        found[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return found
+
+
+def test_a_planned_encoding_gives_every_file_the_same_font_subsets() -> None:
+    directory = missions.load()
+    options = letters.LetterOptions(when=date(2026, 9, 24))
+    chicago = letters.compose(directory.get("us-chicago"), Profile(), options)
+    # Characters only the second letter prints: without the plan its subset would differ.
+    signer = (Signatory("Zoë Núñez", "Señora"),)
+    london = letters.compose(directory.get("gb-london"), Profile(), options, signatories=signer)
+    plan = fonts.encoding_plan([*layout.printed_strings(chicago), *layout.printed_strings(london)])
+    fonts.plan_encoding(plan)
+    try:
+        first = _font_programs(layout.render_pdf(chicago).data)
+        second = _font_programs(layout.render_pdf(london).data)
+    finally:
+        fonts.plan_encoding({})
+    assert first and first.keys() == second.keys()
+    assert all(first[name] == second[name] for name in first)
+    # The name is the font's own, not the document's count of fonts.
+    page = pypdf.PdfReader(io.BytesIO(layout.render_pdf(chicago).data)).pages[0]
+    assert all(name.startswith("/NK") for name in page["/Resources"]["/Font"])

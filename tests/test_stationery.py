@@ -24,6 +24,10 @@ def letter(mission_id: str, profile: Profile = ORG) -> Letter:
     return letters.compose(DIRECTORY.get(mission_id), profile, options)
 
 
+def envelope_args(item: Letter) -> tuple[str, tuple[str, ...]]:
+    return item.paper, item.recipient_lines
+
+
 def sizes(data: bytes) -> list[tuple[int, int]]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     return [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
@@ -47,8 +51,8 @@ def test_unknown_envelope_is_an_error() -> None:
 def test_envelopes_one_page_each_at_the_envelope_size() -> None:
     buffer = io.BytesIO()
     envelopes = stationery.Envelopes(buffer, ORG)
-    envelopes.add(letter("gb-london"), reference="2026-09-24_gb-london")
-    envelopes.add(letter("us-chicago"), reference="2026-09-24_us-chicago")
+    envelopes.add(*envelope_args(letter("gb-london")), reference="2026-09-24_gb-london")
+    envelopes.add(*envelope_args(letter("us-chicago")), reference="2026-09-24_us-chicago")
     assert envelopes.close() == 2
     dl = (round(220 * MM), round(110 * MM))
     ten = (round(241.3 * MM), round(104.8 * MM))
@@ -58,7 +62,7 @@ def test_envelopes_one_page_each_at_the_envelope_size() -> None:
 def test_envelope_override_applies_to_every_letter() -> None:
     buffer = io.BytesIO()
     envelopes = stationery.Envelopes(buffer, ORG, size="c5")
-    envelopes.add(letter("us-chicago"))
+    envelopes.add(*envelope_args(letter("us-chicago")))
     envelopes.close()
     assert sizes(buffer.getvalue()) == [(round(229 * MM), round(162 * MM))]
 
@@ -67,7 +71,7 @@ def test_envelope_has_return_address_recipient_and_reference() -> None:
     buffer = io.BytesIO()
     envelopes = stationery.Envelopes(buffer, ORG)
     london = letter("gb-london")
-    envelopes.add(london, reference="2026-09-24_gb-london")
+    envelopes.add(*envelope_args(london), reference="2026-09-24_gb-london")
     envelopes.close()
     with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
         page = pdf.pages[0]
@@ -86,7 +90,7 @@ def test_envelope_has_return_address_recipient_and_reference() -> None:
 def test_personal_profile_prints_no_return_address() -> None:
     buffer = io.BytesIO()
     envelopes = stationery.Envelopes(buffer, Profile())
-    envelopes.add(letter("gb-london", Profile()))
+    envelopes.add(*envelope_args(letter("gb-london", Profile())))
     envelopes.close()
     with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
         page = pdf.pages[0]
