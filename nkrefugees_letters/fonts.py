@@ -8,12 +8,15 @@ never pays for the 4 MB CJK font.
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
+import weakref
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -97,13 +100,22 @@ def register(family: Family) -> None:
 
 def _load(name: str, filename: str) -> TTFont:
     path = fonts_dir() / filename
+    # Styles without a file of their own (CJK italics, the one-file Han font) share
+    # the parsed font: reading the 4 MB Han font is the slowest step of a start.
+    loaded = _LOADED.get(path)
+    if loaded is not None:
+        return loaded.restyled(name)
     try:
-        return _BatchFont(name, str(path))
+        font = _LOADED[path] = _BatchFont(name, str(path))
     except OSError as exc:
         raise LayoutError(
             f"bundled font {path} cannot be read: {exc}",
             hint="reinstall nkletters",
         ) from None
+    return font
+
+
+_LOADED: dict[Path, _BatchFont] = {}
 
 
 # --- the same font objects in every document of a batch ------------------------------
@@ -116,6 +128,7 @@ def _load(name: str, filename: str) -> TTFont:
 # alike, and builds the objects of an identical subset only once.
 
 _PLAN: dict[str, str] = {}
+_PLAN_NUMBER = 0
 _STYLE_NAMES = [
     _style_name(family, bold, italic)
     for family in FAMILIES
@@ -131,8 +144,15 @@ def plan_encoding(plan: dict[str, str]) -> None:
     that then draws a character outside the plan still prints it correctly; it just
     encodes that character its own way (see :func:`encoding_is_planned`).
     """
+    global _PLAN_NUMBER  # the plan is process-wide, like reportlab's font registry
     _PLAN.clear()
     _PLAN.update(plan)
+    _PLAN_NUMBER += 1
+
+
+def plan_number() -> int:
+    """Changes whenever the plan does: part of the key of anything drawn under it."""
+    return _PLAN_NUMBER
 
 
 def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
@@ -181,6 +201,14 @@ class _BatchFont(TTFont):  # type: ignore[misc]
         # Not reportlab's F1, F2…, which count the document's fonts: a fixed name per
         # style, the same in every process whatever order the fonts load in.
         self.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
+
+    def restyled(self, name: str) -> _BatchFont:
+        """The same font file registered under another style's name."""
+        twin = copy.copy(self)
+        twin.fontName = name
+        twin.state = weakref.WeakKeyDictionary()
+        twin.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
+        return twin
 
     def _state(self, doc: Any) -> Any:
         state = self.state.get(doc)

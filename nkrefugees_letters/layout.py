@@ -574,6 +574,37 @@ class _SettledParagraph(Paragraph):  # type: ignore[misc]
         self._wrapped_for = availWidth
         return self.width, self.height
 
+    def draw(self) -> None:
+        # The operators that draw these lines depend only on the lines, the canvas
+        # state they start from and the font encoding: under a batch's planned
+        # encoding they are the same in every letter, so they are made once.
+        canvas = self.canv
+        key = (
+            self.blPara,
+            canvas._fontname,
+            canvas._fontsize,
+            canvas._leading,
+            canvas._fillColorObj,
+            canvas._strokeColorObj,
+            fonts.plan_number(),
+        )
+        drawn: dict[tuple[Any, ...], tuple[list[str], tuple[str, ...]]]
+        drawn = self.__dict__.setdefault("_drawn", {})
+        if key in drawn:
+            code, used = drawn[key]
+            for name in used:
+                fonts.use_in(name, canvas._doc)
+            canvas._code.extend(code)
+            return
+        start = len(canvas._code)
+        super().draw()
+        doc = canvas._doc
+        if len(drawn) < 8 and fonts.encoding_is_planned(doc):
+            code = canvas._code[start:]
+            text = "\n".join(code)
+            used = tuple(name for name, pdf in doc.fontMapping.items() if f"{pdf}+" in text)
+            drawn[key] = (code, used)
+
 
 def paragraph(markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
     """A paragraph for ``markup`` (from fonts.to_markup), shared by every letter that
