@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepInFrame
 
 from . import fonts
@@ -121,13 +122,6 @@ def _styles() -> dict[str, ParagraphStyle]:
             fontName=fonts.BOLD_FONT,
             fontSize=RETURN_SIZE,
             leading=RETURN_SIZE * 1.25,
-        ),
-        "reference": ParagraphStyle(
-            "reference",
-            parent=base,
-            fontSize=REFERENCE_SIZE,
-            leading=REFERENCE_SIZE * 1.2,
-            textColor=GREY,
         ),
         "label": ParagraphStyle(
             "label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.2
@@ -247,8 +241,16 @@ class Envelopes:
         style = _address_style(envelope.address_size)
         blocks.draw(recipient, style, "recipient", (left, top, address_width, top - margin))
         if reference:
-            note = _lines([reference], styles["reference"], "reference")
-            _draw_block(canvas, note, margin, margin + 3 * mm, 80 * mm, 3 * mm)
+            # One short line that changes on every envelope: drawn directly, shrunk
+            # to fit its 80 mm, rather than laid out as a paragraph.
+            font = fonts.font_for_plain_text(reference)
+            size = min(
+                REFERENCE_SIZE,
+                REFERENCE_SIZE * 80 * mm / stringWidth(reference, font, REFERENCE_SIZE),
+            )
+            canvas.setFillColor(GREY)
+            canvas.setFont(font, size)
+            canvas.drawString(margin, margin + 3 * mm - REFERENCE_SIZE, fonts.clean(reference))
         canvas.showPage()
         self.count += 1
         return envelope
