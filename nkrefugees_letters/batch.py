@@ -2,8 +2,10 @@
 
 A batch is planned first (:func:`plan`: the missions, the signers, a file name for each
 letter) and then run (:func:`run`). Worker processes lay out and write the letters, one
-file each; the main process builds, letter by letter in the same order, the print file
-(all-letters.pdf), envelopes.pdf, labels.pdf and the delivery checklist. Every file is
+file each, and send back each letter's finished pages; the main process adds them, in
+batch order, to the print file (all-letters.pdf) and writes envelopes.pdf, labels.pdf and
+the delivery checklist. A fixed font encoding for the whole batch (fonts.plan_encoding)
+is what lets a page laid out for one file go into another unchanged. Every file is
 written through a temporary name and renamed when whole, and nothing holds the whole
 batch in memory, so a run of 10,000 letters needs no more than a run of 100 and an
 interrupted run leaves no partial file.
