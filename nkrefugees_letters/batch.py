@@ -18,12 +18,14 @@ import csv
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
@@ -464,7 +466,8 @@ def _start_worker(state: _Worker) -> None:
 
 def _write_one(index: int) -> tuple[Outcome, _Printed | None]:
     assert _WORKER is not None
-    outcome, printed = _letter(_WORKER, index)
+    scratch = None if _WORKER.dry_run else _scratch(_WORKER.out_dir)
+    outcome, printed = _letter(_WORKER, index, scratch)
     if printed is not None and printed.pages:
         # A logo goes to the main process once, not with every letter.
         pages = tuple(
@@ -476,7 +479,25 @@ def _write_one(index: int) -> tuple[Outcome, _Printed | None]:
     return outcome, printed
 
 
-def _letter(state: _Worker, index: int) -> tuple[Outcome, _Printed | None]:
+SCRATCH_PREFIX = ".nkletters-worker-"
+
+
+@cache  # once per worker process
+def _scratch(out_dir: Path) -> Path:
+    """This worker's own folder for files being written.
+
+    Two processes creating files in one folder queue for that folder's lock (on ext4,
+    seconds in a batch of thousands); each worker writes its temporary files in its own
+    folder and only the final rename touches the shared one.
+    """
+    folder = out_dir / f"{SCRATCH_PREFIX}{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _letter(
+    state: _Worker, index: int, scratch: Path | None = None
+) -> tuple[Outcome, _Printed | None]:
     """Lay out and write one letter; a LettersError becomes a failed Outcome."""
     job = state.jobs[index]
     try:
@@ -484,7 +505,7 @@ def _letter(state: _Worker, index: int) -> tuple[Outcome, _Printed | None]:
         pdf = layout.render_pdf(letter)
         path = state.out_dir / job.file_name
         if not state.dry_run:
-            output.write_atomic(path, pdf.data, force=state.options.force)
+            output.write_atomic(path, pdf.data, force=state.options.force, scratch=scratch)
     except LettersError as exc:
         return Outcome(index, None, error=str(exc)), None
     printed = _Printed(pdf.page_records, letter.recipient_lines, letter.paper, letter.text.language)
@@ -798,13 +819,18 @@ def _outcomes(
         raise
     finally:
         pool.join()
+        for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}*"):
+            shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Temporary files of letters that a stopped worker was writing."""
+    """Temporary files of letters that a stopped worker was writing, and the workers'
+    own folders for them."""
     for leftover in folder.glob(".*.pdf.*.part"):
         with contextlib.suppress(OSError):
             leftover.unlink()
+    for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def summary(report: BatchReport, limit: int = 5) -> str:

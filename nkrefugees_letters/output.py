@@ -50,11 +50,15 @@ def is_ours(path: Path) -> bool:
     return OUR_MARK in head or (path.suffix in (".csv", ".json") and b"mission_id" in head[:4096])
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
+def write_atomic(
+    path: Path, data: bytes, *, force: bool = False, scratch: Path | None = None
+) -> Path:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Readers see the old file or the whole new one, never part of it; an interrupted
     write leaves no partial file. A file we did not write is only replaced with ``force``.
+    The temporary file goes in ``scratch`` when given (a folder on the same file system),
+    else beside ``path``.
     """
     if path.exists() and not force and not is_ours(path):
         raise OutputError(
@@ -63,7 +67,9 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> Path:
         )
     ensure_dir(path.parent)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        fd, temp = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part", dir=scratch or path.parent
+        )
     except OSError as exc:
         raise OutputError(
             f"cannot write in {str(path.parent)!r}: {exc.strerror}",

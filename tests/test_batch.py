@@ -141,6 +141,8 @@ def test_all_duplex_every_open_mission_one_print_file(run: Run, tmp_path: Path) 
     assert letter_files == sorted(row["file"] for row in rows)
     for name in ("all-letters.pdf", "envelopes.pdf", "labels.pdf", "delivery.csv"):
         assert (out / name).is_file()
+    # The workers' folders for files being written are gone, and nothing else was left.
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     # The print file: every letter's pages, and a blank back after each odd one.
     pages = [pdf_pages(out / row["file"]) for row in rows]
     assert [int(row["pages"]) for row in rows] == pages
@@ -274,7 +276,7 @@ def test_interruption_leaves_no_partial_file(tmp_path: Path, iceland: Path, jobs
     assert report.interrupted
     assert report.written == 1
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
-    # Whole letters may stay; no print file, no checklist, no temporary file.
+    # Whole letters may stay; no print file, no checklist, no temporary file or folder.
     assert all(name.endswith(".pdf") and name.startswith("2026") for name in left), left
 
 
