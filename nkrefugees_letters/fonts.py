@@ -100,8 +100,9 @@ def register(family: Family) -> None:
 
 def _load(name: str, filename: str) -> TTFont:
     path = fonts_dir() / filename
-    # Styles without a file of their own (CJK italics, the one-file Han font) share
-    # the parsed font: reading the 4 MB Han font is the slowest step of a start.
+    # Styles without a file of their own (CJK italics, the one-file Han font) are the
+    # font already read: reportlab would draw them with it anyway (see restyled), and
+    # reading the 4 MB Han font again was the slowest step of a start.
     loaded = _LOADED.get(path)
     if loaded is not None:
         return loaded.restyled(name)
@@ -203,11 +204,14 @@ class _BatchFont(TTFont):  # type: ignore[misc]
         self.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
 
     def restyled(self, name: str) -> _BatchFont:
-        """The same font file registered under another style's name."""
+        """This font under another style's name, for registering that name.
+
+        reportlab's registerFont maps every name of a face it already knows to the font
+        registered first, so the copy only carries the name; it never draws.
+        """
         twin = copy.copy(self)
         twin.fontName = name
         twin.state = weakref.WeakKeyDictionary()
-        twin.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
         return twin
 
     def _state(self, doc: Any) -> Any:
@@ -253,9 +257,7 @@ class _BatchFont(TTFont):  # type: ignore[misc]
             font.FirstChar = 0
             font.LastChar = len(subset) - 1
             font.Widths = _Formatted(parts.widths)
-            font.ToUnicode = doc.Reference(
-                _flate(parts.to_unicode), "toUnicodeCMap:" + parts.base_name
-            )
+            font.ToUnicode = doc.Reference(_flate(parts.to_unicode), f"toUnicodeCMap:{name}")
             font_file = _flate(parts.font_file)
             font_file.dictionary["Length1"] = parts.font_file_length
             face = self.face
@@ -270,13 +272,11 @@ class _BatchFont(TTFont):  # type: ignore[misc]
                     "FontName": pdfdoc.PDFName(parts.base_name),
                     "ItalicAngle": face.italicAngle,
                     "StemV": face.stemV,
-                    "FontFile2": doc.Reference(
-                        font_file, f"fontFile:{face.filename}({parts.base_name})"
-                    ),
+                    "FontFile2": doc.Reference(font_file, f"fontFile:{name}"),
                     "MissingWidth": face.defaultWidth,
                 }
             )
-            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + parts.base_name)
+            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{name}")
             fonts[name] = font
             doc.Reference(font, name)
         del self.state[doc]
