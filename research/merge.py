@@ -32,7 +32,6 @@ ROUNDS = (
     "world.yaml",
     "round7/world2.yaml",
     "round7/world3.yaml",
-    "round7/world4.yaml",
 )
 """Research files in the order they were made; the first to list a mission wins."""
 
@@ -128,9 +127,11 @@ def patch(mission: dict[str, Any], change: dict[str, Any]) -> None:
     if "source_date" in change.get("set", {}) and "source_date_kind" not in change["set"]:
         mission.pop("source_date_kind", None)
     if change.get("note"):
-        # A note that said the street address was missing is out of date once it is found.
+        # A note that said the street address or its source was missing is out of date
+        # once they are found.
         old = re.sub(
-            r"^(ADDRESS MISSING:[^.]*\. |NO STREET ADDRESS CONFIRMED\. )",
+            r"^(ADDRESS MISSING:[^.]*\. |NO STREET ADDRESS CONFIRMED\. "
+            r"|Source given by the researcher was not a web address \(.*?\)\)\. )",
             "",
             mission.get("note", ""),
         )
