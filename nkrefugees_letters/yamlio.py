@@ -119,6 +119,8 @@ def load_text(text: str, path: Path | str) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         if problem.startswith("could not determine a constructor"):
             problem = f"YAML tags such as {exc.problem!r} are not allowed"
+        if "nesting depth" in problem:  # PyYAML 6.0.4 and later; earlier ones recurse
+            raise _too_deep(path, mark) from None
         raise DataError(
             f"invalid YAML: {problem}",
             path=path,
@@ -143,11 +145,17 @@ def load_text(text: str, path: Path | str) -> Any:
     except yaml.YAMLError as exc:
         raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
     except RecursionError:
-        raise DataError(
-            "invalid YAML: lists or mappings nested too deeply",
-            path=path,
-            hint="is this the right file?",
-        ) from None
+        raise _too_deep(path, None) from None
+
+
+def _too_deep(path: Path | str, mark: Any) -> DataError:
+    return DataError(
+        "invalid YAML: lists or mappings nested too deeply",
+        path=path,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+        hint="is this the right file?",
+    )
 
 
 def load_file(path: Path) -> Any:

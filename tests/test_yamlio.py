@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,8 +94,11 @@ def test_control_character_names_its_place() -> None:
 
 
 def test_deep_nesting_is_an_error_not_a_crash() -> None:
-    assert error_of("a: " + "[" * 5000 + "]" * 5000 + "\n") == (
-        "x.yaml: invalid YAML: lists or mappings nested too deeply — is this the right file?"
+    # PyYAML 6.0.4 stops at a depth limit and says where; earlier versions recurse.
+    assert re.fullmatch(
+        r"x\.yaml(:1:\d+)?: invalid YAML: lists or mappings nested too deeply"
+        r" — is this the right file\?",
+        error_of("a: " + "[" * 5000 + "]" * 5000 + "\n"),
     )
 
 
