@@ -8,6 +8,7 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 from collections.abc import Sequence
@@ -670,7 +671,11 @@ def _replay(canvas: Canvas, page: Page) -> None:
         fonts.use_in(name, doc)
     for internal, image in page.objects:
         if internal not in doc.idToObject:
-            doc.Reference(image, internal)
+            # The object remembers its registration in the document it came from; a
+            # copy without that mark can be registered here under the same name.
+            fresh = copy.copy(image)
+            fresh.__dict__.pop("__InternalName__", None)
+            doc.Reference(fresh, internal)
     canvas.setPageSize(page.size)
     canvas._code = [page.code]
     canvas._formsinuse = list(page.forms)

@@ -533,3 +533,45 @@ def test_a_character_outside_the_plan_is_laid_out_again_for_the_print_file(
     reader = pypdf.PdfReader(tmp_path / "out" / "all-letters.pdf")
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Zoë Ångström" in text and "Łukasz Żółć" in text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_logo_reaches_every_page_of_the_print_file(
+    run: Run, tmp_path: Path, write_yaml: Callable[[str, str], Path], jobs: str
+) -> None:
+    from .test_layout import make_png
+
+    make_png(tmp_path / "logo.png")
+    profile = write_yaml(
+        "nkletters.yaml",
+        """
+        organisation:
+          name: Friends of Refugees
+          logo: logo.png
+        """,
+    )
+    result = run(
+        "generate", "--country", "GB", "--profile", str(profile), "--date", FIXED_DATE,
+        "--jobs", jobs, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    reader = pypdf.PdfReader(folder(tmp_path) / "all-letters.pdf")
+    assert len(reader.pages) == 4
+    for page in reader.pages:
+        images = [
+            xobject.get_object()
+            for xobject in page["/Resources"]["/XObject"].values()
+            if xobject.get_object()["/Subtype"] == "/Image"
+        ]
+        assert [(image["/Width"], image["/Height"]) for image in images] == [(120, 60)]
+    # One image object, shared by every page, not one per letter.
+    assert (
+        len(
+            {
+                page["/Resources"]["/XObject"].raw_get(name).idnum
+                for page in reader.pages
+                for name in page["/Resources"]["/XObject"]
+            }
+        )
+        == 1
+    )
