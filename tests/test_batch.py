@@ -575,3 +575,47 @@ def test_a_logo_reaches_every_page_of_the_print_file(
         )
         == 1
     )
+
+
+def test_recorded_pages_with_logo_signatures_languages_and_page_breaks(tmp_path: Path) -> None:
+    import dataclasses
+
+    from .test_layout import ORG, compose, long_letter, make_png
+
+    assert ORG.organisation is not None
+    signed = tuple(
+        dataclasses.replace(person, signature_image=make_png(tmp_path / f"s{n}.png", 90, 30))
+        for n, person in enumerate(ORG.signatories)
+    )
+    profile = dataclasses.replace(
+        ORG,
+        organisation=dataclasses.replace(ORG.organisation, logo=make_png(tmp_path / "logo.png")),
+        signatories=signed,
+    )
+    samples = [
+        compose("us-chicago", profile),
+        compose("gb-london", profile, language="en+zh"),
+        compose("pe-lima", profile, language="es"),
+        compose("kr-seoul", profile, language="ko"),
+        long_letter(),
+    ]
+    fonts.plan_encoding(fonts.encoding_plan(s for x in samples for s in layout.printed_strings(x)))
+    try:
+        replayed, laid_out = io.BytesIO(), io.BytesIO()
+        first, second = layout.PrintFile(replayed), layout.PrintFile(laid_out)
+        for letter in samples:
+            records = layout.render_pdf(letter).page_records
+            assert records is not None
+            assert first.add_pages(records) == second.add(letter)
+        first.close()
+        second.close()
+    finally:
+        fonts.plan_encoding({})
+    ours, theirs = (pypdf.PdfReader(io.BytesIO(b.getvalue())) for b in (replayed, laid_out))
+    assert len(ours.pages) == len(theirs.pages) > len(samples)
+    for mine, other in zip(ours.pages, theirs.pages, strict=True):
+        assert mine.get_contents().get_data() == other.get_contents().get_data()
+        assert sorted(mine["/Resources"]["/Font"]) == sorted(other["/Resources"]["/Font"])
+        assert sorted(mine["/Resources"].get("/XObject", {})) == sorted(
+            other["/Resources"].get("/XObject", {})
+        )
