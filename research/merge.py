@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from nkrefugees_letters.missions import MISSION_FIELDS
+
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 OUTPUT = HERE.parent / "data" / "embassies.yaml"
@@ -60,31 +62,8 @@ LEFT_OUT = {
 }
 """Missions a round found that review rejected, kept here so they are not re-added."""
 
-FIELDS = (
-    "id",
-    "kind",
-    "name",
-    "name_zh",
-    "local_name",
-    "aliases",
-    "address",
-    "phone",
-    "website",
-    "consular_district",
-    "district_source",
-    "latitude",
-    "longitude",
-    "status",
-    "closed_on",
-    "successor",
-    "head_of_mission",
-    "source",
-    "source_date",
-    "source_date_kind",
-    "verified",
-    "note",
-    "superseded",
-)
+# The directory's own fields, less those scripts/enrich_data.py writes.
+FIELDS = tuple(f for f in MISSION_FIELDS if f not in ("coordinates", "namesakes"))
 OFFICIAL = ("mission", "mfa", "host-government")
 
 
