@@ -626,7 +626,7 @@ class _BatchFiles:
             pages = self.print_file.add_pages(printed.pages, printed.language)
         else:
             pages = self.print_file.add(compose(job, self.profile, self.options.letter))
-        if pages != outcome.pages:  # the same letter laid out twice must agree
+        if pages != outcome.pages:  # its own file and the print file must agree
             raise AssertionError(f"{job.file_name}: {outcome.pages} pages alone, {pages} in print")
         reference = Path(job.file_name).stem
         self.envelopes.add(printed.paper, printed.recipient_lines, reference=reference)

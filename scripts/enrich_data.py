@@ -12,8 +12,8 @@ For each mission it finds the gazetteer city it is in (places.mission_place) and
 - ``namesakes``: other notable places of that name, so that a bare ``--city London``
   asks which London without loading the gazetteer.
 
-Nothing else is touched, and running it twice changes nothing. It is run by the research
-merge after every update; tests/test_missions.py fails when the file needs it again.
+Nothing else is touched, and running it twice changes nothing. It is run by research/merge.py
+after every update; tests/test_missions.py fails when the file needs it again.
 """
 
 from __future__ import annotations
