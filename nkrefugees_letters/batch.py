@@ -833,9 +833,11 @@ def _remove_leftovers(folder: Path) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def summary(report: BatchReport, limit: int = 5) -> str:
-    """``312 written, 2 failed: row 7: no name; us-chicago: …``"""
-    text = f"{report.written} written, {len(report.failures)} failed"
+def summary(report: BatchReport, limit: int = 5, *, dry_run: bool = False) -> str:
+    """``312 written, 2 failed: row 7: no name; us-chicago: …`` (``would be written`` for
+    a dry run)."""
+    verb = "would be written" if dry_run else "written"
+    text = f"{report.written} {verb}, {len(report.failures)} failed"
     if report.failures:
         shown = "; ".join(str(f) for f in report.failures[:limit])
         more = len(report.failures) - limit

@@ -383,7 +383,7 @@ def _generate_batch(
             blanks = f", {report.blank_pages} blank backs" if report.blank_pages else ""
             detail = f" ({report.print_pages} pages{blanks})"
         click.echo(f"wrote {_shown(path)}{detail}")
-    click.echo(batch.summary(report), err=True)
+    click.echo(batch.summary(report, dry_run=options.dry_run), err=True)
     if report.failures:
         raise SystemExit(1)
 

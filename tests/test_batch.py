@@ -208,6 +208,7 @@ def test_dry_run_lists_letters_and_writes_nothing(run: Run, tmp_path: Path, icel
         f"would write {where}_is-reykjavik.pdf (is-reykjavik, 1 page, A4)",
         f"would write {where}_is-akureyri.pdf (is-akureyri, 1 page, A4)",
     ]
+    assert result.stderr.splitlines()[-1] == "2 would be written, 0 failed"
     assert not (tmp_path / "letters").exists()
 
 
