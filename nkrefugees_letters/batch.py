@@ -824,13 +824,11 @@ def _outcomes(
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """Temporary files of letters that a stopped worker was writing, and the workers'
-    own folders for them."""
+    """Temporary files of letters that a stopped process was writing (the workers' own
+    folders for them go when the workers stop: see _outcomes)."""
     for leftover in folder.glob(".*.pdf.*.part"):
         with contextlib.suppress(OSError):
             leftover.unlink()
-    for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def summary(report: BatchReport, limit: int = 5, *, dry_run: bool = False) -> str:
