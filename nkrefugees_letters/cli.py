@@ -793,6 +793,11 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
     )
 
 
+from .serve import serve  # noqa: E402 - the web page's command lives in its own module
+
+cli.add_command(serve)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="nkletters")

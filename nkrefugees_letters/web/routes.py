@@ -1,0 +1,474 @@
+"""Routes: the pages (one letter, many letters, the directory) and the plain links.
+
+Each route reads the request, calls the library through :mod:`.letter` or :mod:`.jobs`,
+and renders a page. Files a user sends are kept in a temporary folder of that request,
+removed when the response is made, whatever happened.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from werkzeug.datastructures import FileStorage
+
+from .. import i18n, places, profile
+from ..errors import DataError, LettersError
+from ..missions import normalise
+from . import letter as one
+from .app import CSRF_FIELD, loaded
+from .jobs import KIT_NAME, SIGNERS_FILE, BatchRequest
+from .preview import pages_png
+from .view import card
+
+pages = Blueprint("pages", __name__)
+
+SIGNERS_SUFFIXES = (".csv",)
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+# --- uploads --------------------------------------------------------------------------
+
+
+@contextmanager
+def request_folder() -> Iterator[Path]:
+    """A private folder for this request's files, removed when the request is done."""
+    with tempfile.TemporaryDirectory(prefix="nkletters-web-") as folder:
+        yield Path(folder)
+
+
+def _upload(name: str) -> FileStorage | None:
+    file = request.files.get(name)
+    return file if file is not None and file.filename else None
+
+
+def _stored_name(filename: str, fallback: str) -> str:
+    """A file name safe to write in the request's folder, keeping the suffix."""
+    base = _SAFE_NAME.sub("-", Path(filename).name).strip(".-")[:80]
+    return base or fallback
+
+
+def _suffix_error(file: FileStorage, allowed: tuple[str, ...], what: str) -> str:
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix in allowed:
+        return ""
+    return f"{file.filename!r} is not {what} — the file name must end in {' or '.join(allowed)}"
+
+
+@dataclass
+class Uploaded:
+    """The profile the letter is written with, and how uploaded files were named."""
+
+    profile: profile.Profile
+    names: dict[str, str]
+    template: str = ""
+
+
+def _profile_from_request(folder: Path, errors: one.FormErrors) -> Uploaded:
+    """The organisation: an uploaded nkletters.yaml, else the form's fields, else the
+    server's profile; problems go on the fields they concern."""
+    config = loaded().config
+    names: dict[str, str] = {}
+    logo_path: Path | None = None
+    logo = _upload("logo")
+    if logo is not None:
+        problem = _suffix_error(logo, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
+        if problem:
+            errors.add("logo", problem)
+        else:
+            stored = one.LOGO_NAME + Path(logo.filename or "").suffix.lower()
+            logo.save(folder / stored)
+            names[stored] = logo.filename or stored
+            logo_path = folder / stored
+    template = ""
+    uploaded_template = _upload("template") if config.allow_templates else None
+    if uploaded_template is not None:
+        problem = _suffix_error(uploaded_template, one.TEMPLATE_SUFFIXES, "a letter template")
+        if problem:
+            errors.add("template", problem)
+        else:
+            stored = "template.md"
+            uploaded_template.save(folder / stored)
+            names[stored] = uploaded_template.filename or stored
+            template = str(folder / stored)
+    yaml_file = _upload("profile")
+    if yaml_file is not None:
+        return Uploaded(_uploaded_profile(yaml_file, folder, names, logo_path, errors), names, template)
+    text = one.profile_yaml(request.form, logo_path.name if logo_path else "")
+    if not text:
+        return Uploaded(loaded().profile, names, template)
+    path = folder / one.PROFILE_FILE
+    path.write_text(text, encoding="utf-8")
+    try:
+        return Uploaded(profile.load(path), names, template)
+    except LettersError as exc:
+        message = exc.message if isinstance(exc, DataError) else str(exc)
+        if exc.hint and isinstance(exc, DataError):
+            message = f"{message} — {exc.hint}"
+        field, rest = one.form_field(one.scrub(message, folder, names))
+        if field:
+            errors.add(field, rest)
+        else:
+            errors.general.append(rest)
+        return Uploaded(profile.Profile(), names, template)
+
+
+def _uploaded_profile(
+    file: FileStorage,
+    folder: Path,
+    names: dict[str, str],
+    logo: Path | None,
+    errors: one.FormErrors,
+) -> profile.Profile:
+    problem = _suffix_error(file, one.PROFILE_SUFFIXES, "a profile")
+    if problem:
+        errors.add("profile", problem)
+        return profile.Profile()
+    for image in request.files.getlist("images"):
+        if not image.filename:
+            continue
+        bad = _suffix_error(image, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
+        if bad:
+            errors.add("images", bad)
+            continue
+        stored = _stored_name(image.filename, "image.png")
+        if stored in (one.PROFILE_FILE, SIGNERS_FILE):
+            stored = "image-" + stored
+        image.save(folder / stored)
+    path = folder / one.PROFILE_FILE
+    file.save(path)
+    names[one.PROFILE_FILE] = Path(file.filename or one.PROFILE_FILE).name
+    try:
+        chosen = profile.load(path)
+        one.confine(chosen, folder, allow_templates=loaded().config.allow_templates)
+    except LettersError as exc:
+        errors.add("profile", one.shown(exc, folder, names))
+        return profile.Profile()
+    return one.with_logo(chosen, logo)
+
+
+# --- one letter -----------------------------------------------------------------------
+
+
+def _form_values() -> dict[str, str]:
+    return {key: value for key, value in request.form.items() if key != CSRF_FIELD}
+
+
+def _page(values: Mapping[str, str], errors: one.FormErrors | None = None, **extra: Any) -> str:
+    state = loaded()
+    return render_template(
+        "letter.html",
+        values=values,
+        errors=errors or one.FormErrors(),
+        languages=one.LANGUAGE_CHOICES,
+        language_names={code: _language_name(code) for code in one.LANGUAGE_CHOICES},
+        papers=one.PAPER_CHOICES,
+        signatory_rows=range(one.SIGNATORY_ROWS),
+        cities=[name for _, name in state.suggestions.cities],
+        server_profile=state.profile,
+        allow_templates=state.config.allow_templates,
+        missions=[m for m in state.directory if m.is_open],
+        **extra,
+    )
+
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh": "Chinese (中文)",
+    "ko": "Korean (한국어)",
+    "ja": "Japanese (日本語)",
+    "es": "Spanish (español)",
+}
+
+
+def _language_name(code: str) -> str:
+    names = [LANGUAGE_NAMES.get(part, part) for part in code.split("+")]
+    return names[0] if len(names) == 1 else f"{names[0]}, then {names[1]}"
+
+
+@pages.get("/")
+def letter_form() -> str:
+    """The one-letter form."""
+    values = {key: request.args.get(key, "") for key in ("city", "mission", "lang", "paper")}
+    return _page(values)
+
+
+@pages.post("/letter")
+def letter_post() -> Response | tuple[str, int] | str:
+    """Write the letter: show it (preview, mission and why) or send the PDF."""
+    values = _form_values()
+    errors = one.FormErrors()
+    state = loaded()
+    with request_folder() as folder:
+        uploaded = _profile_from_request(folder, errors)
+        choice = one.parse_choice(values, errors)
+        one.check_options(choice, uploaded.profile, state.directory, errors)
+        resolution = one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+        if errors or resolution is None:
+            return _page(values, errors), 400
+        try:
+            made = one.make(resolution, uploaded.profile, choice, uploaded.template)
+        except LettersError as exc:
+            message = one.shown(exc, folder, uploaded.names)
+            field, rest = one.form_field(message)
+            if field:
+                errors.add(field, rest)
+            elif uploaded.template:
+                errors.add("template", message)
+            else:
+                errors.general.append(message)
+            return _page(values, errors), 400
+    if values.get("action") == "pdf":
+        return _pdf_response(made)
+    result = {
+        **card(resolution.mission),
+        "reason": resolution.reason,
+        "rule": resolution.rule,
+        "made": made,
+        "previews": [base64.b64encode(png).decode("ascii") for png in pages_png(made.pdf)],
+        "pdf_base64": base64.b64encode(made.pdf).decode("ascii"),
+    }
+    return _page(values, errors, result=result)
+
+
+def _pdf_response(made: one.Made) -> Response:
+    response = Response(made.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.file_name}"'
+    response.headers["X-Letter-Pages"] = str(made.pages)
+    return response
+
+
+@pages.get("/letter.pdf")
+def letter_link() -> Response:
+    """A personal letter as a plain link: ``/letter.pdf?city=Chicago&lang=en``.
+
+    A bad value answers 400 with the CLI's message as text.
+    """
+    state = loaded()
+    values = {key: request.args.get(key, "") for key in request.args}
+    errors = one.FormErrors()
+    choice = one.parse_choice(values, errors)
+    one.check_options(choice, state.profile, state.directory, errors)
+    resolution = one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+    if errors or resolution is None:
+        return Response("\n".join(errors.all()) + "\n", 400, mimetype="text/plain")
+    try:
+        made = one.make(resolution, state.profile, choice)
+    except LettersError as exc:
+        return Response(f"{exc}\n", 400, mimetype="text/plain")
+    response = _pdf_response(made)
+    response.headers["Content-Disposition"] = f'inline; filename="{made.file_name}"'
+    return response
+
+
+@pages.get("/api/places")
+def suggest_places() -> Response:
+    """Town and city names starting with ``q``, as a JSON list."""
+    return jsonify(loaded().suggestions(request.args.get("q", "")))
+
+
+@pages.get("/health")
+def health() -> Response:
+    """200 once the directory and fonts are loaded (the app is made only then)."""
+    state = loaded()
+    return jsonify({"status": "ok", "missions": len(state.directory.missions)})
+
+
+# --- many letters ---------------------------------------------------------------------
+
+
+def _batch_page(values: Mapping[str, str], errors: one.FormErrors | None = None) -> str:
+    state = loaded()
+    return render_template(
+        "batch.html",
+        values=values,
+        errors=errors or one.FormErrors(),
+        languages=one.LANGUAGE_CHOICES,
+        language_names={code: _language_name(code) for code in one.LANGUAGE_CHOICES},
+        papers=one.PAPER_CHOICES,
+        server_profile=state.profile,
+        max_letters=state.config.max_batch_letters,
+    )
+
+
+@pages.get("/batch")
+def batch_form() -> str:
+    """The many-letters form."""
+    return _batch_page({})
+
+
+@pages.post("/batch")
+def batch_post() -> Response | tuple[str, int]:
+    """Start a batch from an uploaded signers file; the browser goes to its progress page."""
+    state = loaded()
+    values = _form_values()
+    errors = one.FormErrors()
+    signers_file = _upload("signers")
+    if signers_file is None:
+        errors.add("signers", "choose the signers file (CSV) to upload")
+    else:
+        problem = _suffix_error(signers_file, SIGNERS_SUFFIXES, "a CSV file")
+        if problem:
+            errors.add("signers", problem + "; save the spreadsheet as 'CSV UTF-8'")
+    choice = one.parse_choice(values, errors, need_mission=False)
+    one.check_options(choice, state.profile, state.directory, errors)
+    if state.jobs.busy():
+        errors.general.append("the server is writing other batches; try again in a minute")
+    if errors:
+        return _batch_page(values, errors), 400
+    assert signers_file is not None
+    folder = state.jobs.new_folder()
+    try:
+        signers_file.save(folder / SIGNERS_FILE)
+        profile_file = str(state.config.profile_path or "")
+        yaml_file = _upload("profile")
+        if yaml_file is not None:
+            problem = _suffix_error(yaml_file, one.PROFILE_SUFFIXES, "a profile")
+            if problem:
+                errors.add("profile", problem)
+                raise _Invalid
+            yaml_file.save(folder / one.PROFILE_FILE)
+            profile_file = str(folder / one.PROFILE_FILE)
+        job = state.jobs.start(
+            BatchRequest(
+                folder=str(folder),
+                signers_name=Path(signers_file.filename or SIGNERS_FILE).name,
+                profile_file=profile_file,
+                language=choice.language,
+                paper=choice.paper,
+                when=choice.when,
+                cosign=values.get("cosign") == "on",
+                max_letters=state.config.max_batch_letters,
+                allow_templates=state.config.allow_templates,
+            ),
+            owner=_owner(),
+        )
+    except _Invalid:
+        _remove(folder)
+        return _batch_page(values, errors), 400
+    except BaseException:
+        _remove(folder)
+        raise
+    return redirect(url_for("pages.batch_progress", job_id=job.id), 303)  # type: ignore[return-value]
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _remove(folder: Path) -> None:
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner() -> str:
+    from .app import csrf_token
+
+    return csrf_token()
+
+
+def _job(job_id: str) -> Any:
+    job = loaded().jobs.get(job_id, _owner())
+    if job is None:
+        abort(404, description="no such batch: it was downloaded already, or it expired")
+    return job
+
+
+@pages.get("/batch/<job_id>")
+def batch_progress(job_id: str) -> str:
+    """How far the batch is; the kit's download when it is done."""
+    job = _job(job_id)
+    return render_template("progress.html", job=job, status=job.status())
+
+
+@pages.get("/batch/<job_id>/status")
+def batch_status(job_id: str) -> Response:
+    """The batch's progress as JSON, for the progress bar's script."""
+    return jsonify(_job(job_id).status())
+
+
+@pages.get("/batch/<job_id>/kit.zip")
+def batch_kit(job_id: str) -> Response:
+    """The kit as one zip; the job and its files are deleted once it is sent."""
+    state = loaded()
+    job = _job(job_id)
+    if job.state != "done" or not job.kit.is_file():
+        abort(404, description="the kit is not ready")
+    response = send_file(
+        job.kit, mimetype="application/zip", as_attachment=True, download_name=KIT_NAME
+    )
+    response.call_on_close(lambda: state.jobs.forget(job))
+    return response
+
+
+# --- the directory --------------------------------------------------------------------
+
+
+@pages.get("/missions")
+def directory_page() -> str:
+    """Search and browse the missions; and which mission serves a town."""
+    state = loaded()
+    query = " ".join(request.args.get("q", "").split())
+    country = request.args.get("country", "").strip().upper()
+    place = " ".join(request.args.get("place", "").split())
+    wanted = normalise(query)
+    found = [
+        card(m)
+        for m in state.directory
+        if (not country or m.country == country)
+        and (
+            not wanted
+            or wanted in normalise(" ".join((m.name, m.city_name, m.id, *m.aliases)))
+            or wanted in normalise(i18n.country_name(m.country))
+        )
+    ]
+    served = None
+    place_error = ""
+    if place:
+        try:
+            resolution = places.resolve(state.directory, place, request.args.get("in", ""))
+            served = {**card(resolution.mission), "reason": resolution.reason}
+        except LettersError as exc:
+            place_error = str(exc)
+    countries = sorted(
+        {m.country for m in state.directory}, key=lambda c: i18n.country_name(c)
+    )
+    return render_template(
+        "directory.html",
+        found=found,
+        query=query,
+        country=country,
+        countries=[(c, i18n.country_name(c)) for c in countries],
+        place=place,
+        served=served,
+        place_error=place_error,
+        total=len(state.directory.missions),
+    )
+
+
+@pages.get("/missions/<mission_id>")
+def mission_page(mission_id: str) -> tuple[str, int] | str:
+    """Everything the directory holds about one mission."""
+    try:
+        mission = loaded().directory.get(mission_id)
+    except LettersError as exc:
+        return render_template("error.html", title="Not found", message=str(exc)), 404
+    return render_template("mission.html", c=card(mission))
