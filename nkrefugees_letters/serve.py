@@ -17,6 +17,7 @@ from .errors import LettersError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8024
+ANY_ADDRESS = ("0.0.0.0", "::")  # noqa: S104 - only to print a usable address for them
 THREADS = 4
 """waitress's worker threads: letters are laid out one at a time (the GIL and reportlab's
 shared state), the other threads answer pages and suggestions meanwhile."""
@@ -70,7 +71,7 @@ def serve(
     except LettersError as exc:
         raise click.ClickException(str(exc)) from None
     shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown_host}:{port}/"
+    url = f"http://{'127.0.0.1' if host in ANY_ADDRESS else shown_host}:{port}/"
     click.echo(f"nkletters is at {url} (Ctrl-C stops it)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(

@@ -1,9 +1,11 @@
 """Jobs: many letters from an uploaded signers file, run in a process of their own.
 
 A batch takes seconds to minutes, so the page shows its progress and the kit is
-downloaded when it is done. The batch runs in a fresh (spawned) process: the library
-sets process-wide state for a batch (the fonts' planned encoding) that must not meet the
-server's other threads, and a fork of a threaded server is unsafe. The job's temporary
+downloaded when it is done. The batch runs in a fresh Python process
+(``python -m nkrefugees_letters.web.worker``, the request as JSON on its standard input,
+its progress as JSON lines on its output): the library sets process-wide state for a
+batch (the fonts' planned encoding) that must not meet the server's other threads, and
+a fork of a threaded server is unsafe. The job's temporary
 folder holds the upload and the kit; it is removed when the kit has been sent, when the
 job fails, when it has waited :data:`KIT_LIFETIME` seconds unclaimed, and at shutdown.
 """
@@ -12,10 +14,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
+import json
 import logging
-import multiprocessing
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,7 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 KIT_LIFETIME = 900.0
 """Seconds a finished kit waits for its download before it is deleted."""
@@ -48,6 +53,19 @@ class BatchRequest:
     cosign: bool = False
     max_letters: int = 2000
     allow_templates: bool = False
+
+    def to_json(self) -> str:
+        """The request as one line of JSON, for the child process."""
+        data = dataclasses.asdict(self)
+        data["when"] = self.when.isoformat() if self.when else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> BatchRequest:
+        """The request the server sent (see :meth:`to_json`)."""
+        data = json.loads(text)
+        data["when"] = date.fromisoformat(data["when"]) if data["when"] else None
+        return cls(**data)
 
 
 @dataclass
@@ -94,8 +112,8 @@ class Jobs:
         self.max_running = max_running
         self.lifetime = lifetime
         self._jobs: dict[str, Job] = {}
+        self._sending: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self._context = multiprocessing.get_context("spawn")
         atexit.register(self.close)
 
     def new_folder(self) -> Path:
@@ -114,31 +132,34 @@ class Jobs:
         job = Job(secrets.token_urlsafe(24), owner, Path(request.folder))
         with self._lock:
             self._jobs[job.id] = job
-        receiver, sender = self._context.Pipe(duplex=False)
-        process = self._context.Process(
-            target=run_batch, args=(request, sender), name="nkletters-batch", daemon=True
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"{__package__}.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
-        process.start()
-        sender.close()
+        assert process.stdin is not None
+        process.stdin.write(request.to_json() + "\n")
+        process.stdin.close()
         threading.Thread(
-            target=self._follow, args=(job, process, receiver), name=f"job-{job.id[:6]}", daemon=True
+            target=self._follow, args=(job, process), name=f"job-{job.id[:6]}", daemon=True
         ).start()
         return job
 
-    def _follow(self, job: Job, process: Any, receiver: Any) -> None:
+    def _follow(self, job: Job, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
         try:
-            while True:
-                try:
-                    kind, payload = receiver.recv()
-                except EOFError:
-                    break
-                _apply(job, kind, payload)
+            for line in process.stdout:
+                with contextlib.suppress(ValueError):
+                    kind, payload = json.loads(line)
+                    _apply(job, kind, payload)
         finally:
-            receiver.close()
-            process.join()
+            process.stdout.close()
+            code = process.wait()
             if job.state not in ("done", "failed"):
                 job.state, job.error = "failed", "the batch stopped unexpectedly; try again"
-                log.error("batch %s: the child process ended with code %s", job.id[:6], process.exitcode)
+                log.error("batch %s: the child process ended with code %s", job.id[:6], code)
             job.finished_at = time.monotonic()
             if job.state == "failed":
                 shutil.rmtree(job.folder, ignore_errors=True)
@@ -152,10 +173,17 @@ class Jobs:
             return None
         return job
 
+    def claim(self, job: Job) -> None:
+        """Take the job off the list (its kit is being sent); :meth:`forget` deletes it."""
+        with self._lock:
+            self._jobs.pop(job.id, None)
+            self._sending[job.id] = job
+
     def forget(self, job: Job) -> None:
         """Delete the job and its folder (after its kit has been sent)."""
         with self._lock:
             self._jobs.pop(job.id, None)
+            self._sending.pop(job.id, None)
         shutil.rmtree(job.folder, ignore_errors=True)
 
     def expire(self) -> None:
@@ -173,8 +201,9 @@ class Jobs:
     def close(self) -> None:
         """Delete every job's folder (at shutdown)."""
         with self._lock:
-            jobs = list(self._jobs.values())
+            jobs = [*self._jobs.values(), *self._sending.values()]
             self._jobs.clear()
+            self._sending.clear()
         for job in jobs:
             shutil.rmtree(job.folder, ignore_errors=True)
 
@@ -196,7 +225,21 @@ def _apply(job: Job, kind: str, payload: Any) -> None:
 # --- the child process -----------------------------------------------------------------
 
 
-def run_batch(request: BatchRequest, progress: Any) -> None:
+class Progress:
+    """The child's side: one JSON line per message on its standard output."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def send(self, message: tuple[str, Any]) -> None:
+        self.stream.write(json.dumps(message) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+def run_batch(request: BatchRequest, progress: Progress) -> None:
     """Plan and write the kit (in the child process), reporting through ``progress``.
 
     Messages carry counts, row numbers and the library's words; a failure that is not
@@ -227,9 +270,7 @@ def run_batch(request: BatchRequest, progress: Any) -> None:
                 cover_note=True,
                 jobs=1,
             )
-            plan = batch.plan(
-                missions.load(), loaded, batch.Selection(), options, signer_list
-            )
+            plan = batch.plan(missions.load(), loaded, batch.Selection(), options, signer_list)
             if len(plan.jobs) > request.max_letters:
                 raise LettersError(
                     f"the signers file makes {len(plan.jobs)} letters; this server writes at "
@@ -279,4 +320,4 @@ def _zip(kit: Path, target: Path) -> None:
     shutil.rmtree(kit, ignore_errors=True)
 
 
-__all__ = ["KIT_LIFETIME", "BatchRequest", "Job", "Jobs", "run_batch"]
+__all__ = ["KIT_LIFETIME", "BatchRequest", "Job", "Jobs", "Progress", "run_batch"]

@@ -95,9 +95,7 @@ def parse_choice(
     )
 
 
-def resolve(
-    directory: Directory, choice: Choice, errors: FormErrors
-) -> places.Resolution | None:
+def resolve(directory: Directory, choice: Choice, errors: FormErrors) -> places.Resolution | None:
     """The mission and why (the CLI's rules and words), or None with the error on its field."""
     try:
         return letters.resolve(
@@ -226,7 +224,9 @@ def profile_yaml(values: Mapping[str, str], logo: str = "") -> str:
     tagline, colour = get("tagline"), get("colour")
     if tagline or (colour and colour.lower() != profile.Letterhead().accent_colour):
         lines.append("letterhead:")
-        lines += [f"  {k}: {q(v)}" for k, v in (("tagline", tagline), ("accent_colour", colour)) if v]
+        lines += [
+            f"  {k}: {q(v)}" for k, v in (("tagline", tagline), ("accent_colour", colour)) if v
+        ]
     if people:
         lines.append("signatories:")
         for name, title in people:

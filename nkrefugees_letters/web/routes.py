@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -24,9 +25,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
 from .. import i18n, places, profile
@@ -34,13 +35,14 @@ from ..errors import DataError, LettersError
 from ..missions import normalise
 from . import letter as one
 from .app import CSRF_FIELD, loaded
-from .jobs import KIT_NAME, SIGNERS_FILE, BatchRequest
+from .jobs import KIT_NAME, SIGNERS_FILE, BatchRequest, Job
 from .preview import pages_png
 from .view import card
 
 pages = Blueprint("pages", __name__)
 
 SIGNERS_SUFFIXES = (".csv",)
+KIT_CHUNK = 256 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -110,7 +112,9 @@ def _profile_from_request(folder: Path, errors: one.FormErrors) -> Uploaded:
             template = str(folder / stored)
     yaml_file = _upload("profile")
     if yaml_file is not None:
-        return Uploaded(_uploaded_profile(yaml_file, folder, names, logo_path, errors), names, template)
+        return Uploaded(
+            _uploaded_profile(yaml_file, folder, names, logo_path, errors), names, template
+        )
     text = one.profile_yaml(request.form, logo_path.name if logo_path else "")
     if not text:
         return Uploaded(loaded().profile, names, template)
@@ -220,7 +224,9 @@ def letter_post() -> Response | tuple[str, int] | str:
         uploaded = _profile_from_request(folder, errors)
         choice = one.parse_choice(values, errors)
         one.check_options(choice, uploaded.profile, state.directory, errors)
-        resolution = one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+        resolution = (
+            one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+        )
         if errors or resolution is None:
             return _page(values, errors), 400
         try:
@@ -266,7 +272,9 @@ def letter_link() -> Response:
     errors = one.FormErrors()
     choice = one.parse_choice(values, errors)
     one.check_options(choice, state.profile, state.directory, errors)
-    resolution = one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+    resolution = (
+        one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+    )
     if errors or resolution is None:
         return Response("\n".join(errors.all()) + "\n", 400, mimetype="text/plain")
     try:
@@ -315,7 +323,7 @@ def batch_form() -> str:
 
 
 @pages.post("/batch")
-def batch_post() -> Response | tuple[str, int]:
+def batch_post() -> ResponseReturnValue:
     """Start a batch from an uploaded signers file; the browser goes to its progress page."""
     state = loaded()
     values = _form_values()
@@ -329,21 +337,20 @@ def batch_post() -> Response | tuple[str, int]:
             errors.add("signers", problem + "; save the spreadsheet as 'CSV UTF-8'")
     choice = one.parse_choice(values, errors, need_mission=False)
     one.check_options(choice, state.profile, state.directory, errors)
+    yaml_file = _upload("profile")
+    if yaml_file is not None:
+        problem = _suffix_error(yaml_file, one.PROFILE_SUFFIXES, "a profile")
+        if problem:
+            errors.add("profile", problem)
     if state.jobs.busy():
         errors.general.append("the server is writing other batches; try again in a minute")
-    if errors:
+    if errors or signers_file is None:
         return _batch_page(values, errors), 400
-    assert signers_file is not None
     folder = state.jobs.new_folder()
     try:
         signers_file.save(folder / SIGNERS_FILE)
         profile_file = str(state.config.profile_path or "")
-        yaml_file = _upload("profile")
         if yaml_file is not None:
-            problem = _suffix_error(yaml_file, one.PROFILE_SUFFIXES, "a profile")
-            if problem:
-                errors.add("profile", problem)
-                raise _Invalid
             yaml_file.save(folder / one.PROFILE_FILE)
             profile_file = str(folder / one.PROFILE_FILE)
         job = state.jobs.start(
@@ -360,23 +367,10 @@ def batch_post() -> Response | tuple[str, int]:
             ),
             owner=_owner(),
         )
-    except _Invalid:
-        _remove(folder)
-        return _batch_page(values, errors), 400
     except BaseException:
-        _remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    return redirect(url_for("pages.batch_progress", job_id=job.id), 303)  # type: ignore[return-value]
-
-
-class _Invalid(Exception):
-    pass
-
-
-def _remove(folder: Path) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
+    return redirect(url_for("pages.batch_progress", job_id=job.id), 303)
 
 
 def _owner() -> str:
@@ -385,7 +379,7 @@ def _owner() -> str:
     return csrf_token()
 
 
-def _job(job_id: str) -> Any:
+def _job(job_id: str) -> Job:
     job = loaded().jobs.get(job_id, _owner())
     if job is None:
         abort(404, description="no such batch: it was downloaded already, or it expired")
@@ -412,10 +406,20 @@ def batch_kit(job_id: str) -> Response:
     job = _job(job_id)
     if job.state != "done" or not job.kit.is_file():
         abort(404, description="the kit is not ready")
-    response = send_file(
-        job.kit, mimetype="application/zip", as_attachment=True, download_name=KIT_NAME
-    )
-    response.call_on_close(lambda: state.jobs.forget(job))
+    size = job.kit.stat().st_size
+    state.jobs.claim(job)  # one download per kit
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            with job.kit.open("rb") as kit:
+                while chunk := kit.read(KIT_CHUNK):
+                    yield chunk
+        finally:  # also when the browser stops the download half-way
+            state.jobs.forget(job)
+
+    response = Response(chunks(), mimetype="application/zip", direct_passthrough=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="{KIT_NAME}"'
+    response.headers["Content-Length"] = str(size)
     return response
 
 
@@ -448,9 +452,7 @@ def directory_page() -> str:
             served = {**card(resolution.mission), "reason": resolution.reason}
         except LettersError as exc:
             place_error = str(exc)
-    countries = sorted(
-        {m.country for m in state.directory}, key=lambda c: i18n.country_name(c)
-    )
+    countries = sorted({m.country for m in state.directory}, key=lambda c: i18n.country_name(c))
     return render_template(
         "directory.html",
         found=found,
