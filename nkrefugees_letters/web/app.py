@@ -29,7 +29,8 @@ MAX_BATCH_LETTERS = 2_000
 MAX_RUNNING_BATCHES = 2
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
 )
 CSRF_FIELD = "csrf_token"
 

@@ -25,12 +25,13 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
-from .. import i18n, places, profile
+from .. import i18n, places, profile, resources
 from ..errors import DataError, LettersError
 from ..missions import normalise
 from . import letter as one
@@ -283,6 +284,25 @@ def letter_link() -> Response:
         return Response(f"{exc}\n", 400, mimetype="text/plain")
     response = _pdf_response(made)
     response.headers["Content-Disposition"] = f'inline; filename="{made.file_name}"'
+    return response
+
+
+WEB_FONTS = {
+    "serif-bold.ttf": "NotoSerif-Bold.ttf",
+    "han.ttf": "DroidSansFallbackFull.ttf",
+    "hangul.ttf": "NanumMyeongjo.ttf",
+}
+"""The bundled fonts the page uses too: the same serif as the letter for headings, and
+the letter's CJK fonts so a mission's Chinese name shows on any computer."""
+
+
+@pages.get("/fonts/<name>")
+def font(name: str) -> Response:
+    """One of :data:`WEB_FONTS` (the browser loads the CJK ones only for CJK text)."""
+    if name not in WEB_FONTS:
+        abort(404)
+    response = send_from_directory(resources.fonts_dir(), WEB_FONTS[name], max_age=86400 * 30)
+    response.mimetype = "font/ttf"
     return response
 
 
