@@ -247,16 +247,17 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
     """
     from .. import batch, letters, missions, profile, signers
     from ..errors import LettersError
-    from .letter import shown
+    from .letter import confine, precheck, shown
 
     folder = Path(request.folder)
-    names = {SIGNERS_FILE: request.signers_name}
+    names = {SIGNERS_FILE: request.signers_name, "nkletters.yaml": "nkletters.yaml"}
     try:
         try:
+            uploaded = request.profile_file and Path(request.profile_file).is_relative_to(folder)
+            if uploaded:
+                precheck(Path(request.profile_file))
             loaded = profile.load(Path(request.profile_file) if request.profile_file else None)
-            if request.profile_file and Path(request.profile_file).is_relative_to(folder):
-                from .letter import confine
-
+            if uploaded:
                 confine(loaded, folder, allow_templates=request.allow_templates)
             signer_list = signers.read(folder / SIGNERS_FILE)
             options = batch.BatchOptions(

@@ -236,6 +236,45 @@ def profile_yaml(values: Mapping[str, str], logo: str = "") -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
+def _named_files(raw: object) -> list[tuple[str, object]]:
+    """The values of an uploaded profile that name files: (field, value), as written."""
+    found: list[tuple[str, object]] = []
+    if not isinstance(raw, dict):
+        return found
+    sections = (("organisation", "logo"), ("defaults", "template"))
+    for section, key in sections:
+        part = raw.get(section)
+        if isinstance(part, dict) and key in part:
+            found.append((f"{section}.{key}", part[key]))
+    people = raw.get("signatories")
+    if isinstance(people, list):
+        for index, person in enumerate(people):
+            if isinstance(person, dict) and "signature" in person:
+                found.append((f"signatories[{index}].signature", person["signature"]))
+    return found
+
+
+def precheck(path: Path) -> None:
+    """Refuse an uploaded profile naming a file in another folder, before the library
+    looks at that file: on a server, even whether a file exists is not the visitor's
+    business. A built-in template's name is no file and passes."""
+    for label, value in _named_files(yamlio.load_file(path)):
+        if not isinstance(value, str) or not value.strip():
+            continue  # the library reports a value of the wrong kind
+        text = value.strip()
+        if label == "defaults.template" and not (
+            text.endswith(".md") or "/" in text or "\\" in text
+        ):
+            continue
+        if "/" in text or "\\" in text or text.startswith("~") or text in (".", ".."):
+            raise DataError(
+                f"{label}: {text!r} is not a file uploaded with the profile",
+                path=path,
+                line=yamlio.line_of(value),
+                hint="upload the file with the profile, and name it without a folder",
+            )
+
+
 def confine(loaded: profile.Profile, folder: Path, *, allow_templates: bool) -> None:
     """Refuse an uploaded profile that names a file outside the request's folder.
 
@@ -302,6 +341,7 @@ __all__ = [
     "form_field",
     "make",
     "parse_choice",
+    "precheck",
     "profile_yaml",
     "resolve",
     "scrub",

@@ -82,6 +82,8 @@ class Uploaded:
     profile: profile.Profile
     names: dict[str, str]
     template: str = ""
+    from_form: bool = False
+    """Made from the form's fields: messages name the field, not a line of a file."""
 
 
 def _profile_from_request(folder: Path, errors: one.FormErrors) -> Uploaded:
@@ -122,7 +124,7 @@ def _profile_from_request(folder: Path, errors: one.FormErrors) -> Uploaded:
     path = folder / one.PROFILE_FILE
     path.write_text(text, encoding="utf-8")
     try:
-        return Uploaded(profile.load(path), names, template)
+        return Uploaded(profile.load(path), names, template, from_form=True)
     except LettersError as exc:
         message = exc.message if isinstance(exc, DataError) else str(exc)
         if exc.hint and isinstance(exc, DataError):
@@ -161,6 +163,7 @@ def _uploaded_profile(
     file.save(path)
     names[one.PROFILE_FILE] = Path(file.filename or one.PROFILE_FILE).name
     try:
+        one.precheck(path)
         chosen = profile.load(path)
         one.confine(chosen, folder, allow_templates=loaded().config.allow_templates)
     except LettersError as exc:
@@ -234,6 +237,8 @@ def letter_post() -> Response | tuple[str, int] | str:
             made = one.make(resolution, uploaded.profile, choice, uploaded.template)
         except LettersError as exc:
             message = one.shown(exc, folder, uploaded.names)
+            if uploaded.from_form:
+                message = message.removeprefix(f"{one.PROFILE_FILE}: ")
             field, rest = one.form_field(message)
             if field:
                 errors.add(field, rest)
