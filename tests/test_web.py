@@ -41,7 +41,7 @@ SIGNERS = (
 
 @pytest.fixture(scope="module")
 def app() -> Flask:
-    return create_app(WebConfig())
+    return create_app(WebConfig(preload_towns=False))
 
 
 @pytest.fixture
@@ -222,7 +222,7 @@ def test_letter_link_bad_paper_is_the_librarys_message(client: FlaskClient) -> N
 def test_letter_link_uses_the_servers_profile(tmp_path: Path) -> None:
     profile = tmp_path / "nkletters.yaml"
     profile.write_text("organisation:\n  name: Campaign HQ\n", encoding="utf-8")
-    served = create_app(WebConfig(profile_path=profile)).test_client()
+    served = create_app(WebConfig(preload_towns=False, profile_path=profile)).test_client()
     assert "Campaign HQ" in text_of(served.get("/letter.pdf?city=Chicago").data)
     assert "comes from <strong>Campaign HQ</strong>" in served.get("/").text
 
@@ -473,7 +473,7 @@ def test_template_upload_is_only_offered_with_allow_templates(client: FlaskClien
 
 
 def test_allowed_template_is_used_in_the_sandbox() -> None:
-    allowed = create_app(WebConfig(allow_templates=True)).test_client()
+    allowed = create_app(WebConfig(preload_towns=False, allow_templates=True)).test_client()
     assert 'id="template"' in allowed.get("/").text
     response = post_letter(
         allowed, city="Chicago", action="pdf", template=(io.BytesIO(TEMPLATE.encode()), "t.md")
@@ -505,7 +505,7 @@ def test_another_browsers_token_is_refused(app: Flask) -> None:
 
 
 def test_uploads_over_the_limit_are_refused_in_words() -> None:
-    small = create_app(WebConfig(max_upload_bytes=20_000)).test_client()
+    small = create_app(WebConfig(preload_towns=False, max_upload_bytes=20_000)).test_client()
     response = post_letter(
         small, city="Chicago", org_name="X", logo=(io.BytesIO(b"\0" * 50_000), "logo.png")
     )

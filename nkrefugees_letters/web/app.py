@@ -50,6 +50,8 @@ class WebConfig:
     max_running_batches: int = MAX_RUNNING_BATCHES
     secret_key: str = ""
     """Signs the session cookie; random per process when empty (set it for several workers)."""
+    preload_towns: bool = True
+    """Read the gazetteer's towns for suggestions in the background as the app starts."""
 
     @classmethod
     def from_environment(cls) -> WebConfig:
@@ -100,11 +102,14 @@ def create_app(config: WebConfig | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("NKLETTERS_SECURE_COOKIE", "") == "1",
         TEMPLATES_AUTO_RELOAD=False,
     )
+    suggestions = Suggestions(directory)
+    if config.preload_towns:
+        suggestions.start()
     app.extensions["nkletters"] = Loaded(
         config,
         directory,
         server_profile,
-        Suggestions(directory),
+        suggestions,
         Jobs(max_running=config.max_running_batches),
     )
     app.jinja_env.globals.update(csrf_token=csrf_token, version=__version__)

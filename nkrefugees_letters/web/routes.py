@@ -313,8 +313,12 @@ def font(name: str) -> Response:
 
 @pages.get("/api/places")
 def suggest_places() -> Response:
-    """Town and city names starting with ``q``, as a JSON list."""
-    return jsonify(loaded().suggestions(request.args.get("q", "")))
+    """Town and city names starting with ``q``, as a JSON list; ``X-Complete: 0`` while
+    the gazetteer's towns are still being read (the page then asks again)."""
+    suggestions = loaded().suggestions
+    response = jsonify(suggestions(request.args.get("q", "")))
+    response.headers["X-Complete"] = "1" if suggestions.complete else "0"
+    return response
 
 
 @pages.get("/health")

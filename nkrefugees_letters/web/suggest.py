@@ -2,7 +2,8 @@
 
 The directory's cities are there at once. The gazetteer's towns (those of
 :data:`MIN_POPULATION` people or more) take a few seconds to read, so they are read once,
-in the background, the first time someone types; until then only the directory answers.
+in the background, as the server starts (or the first time someone types); until then
+only the directory answers.
 """
 
 from __future__ import annotations
@@ -38,7 +39,13 @@ class Suggestions:
             towns.sort()
             self._towns = towns
 
-    def _start(self) -> None:
+    @property
+    def complete(self) -> bool:
+        """True once the gazetteer's towns are in (before, only the directory answers)."""
+        return self._towns is not None
+
+    def start(self) -> None:
+        """Read the gazetteer's towns in a background thread (once)."""
         if not self._started:
             self._started = True
             threading.Thread(target=self.load_towns, name="gazetteer", daemon=True).start()
@@ -51,7 +58,7 @@ class Suggestions:
         found = [name for norm, name in self.cities if norm.startswith(key)]
         towns = self._towns
         if towns is None:
-            self._start()
+            self.start()
         else:
             start = bisect.bisect_left(towns, (key,))
             matches = []

@@ -7,23 +7,28 @@ function suggest(input) {
   if (!list || !input.dataset.suggest) return;
   let timer = null;
   let last = "";
+  const ask = async () => {
+    const typed = input.value.trim();
+    if (typed.length < 2 || typed === last) return;
+    last = typed;
+    try {
+      const response = await fetch(input.dataset.suggest + "?q=" + encodeURIComponent(typed));
+      if (!response.ok) return;
+      const names = await response.json();
+      list.replaceChildren(...names.map((name) => {
+        const option = document.createElement("option");
+        option.value = name;
+        return option;
+      }));
+      if (response.headers.get("X-Complete") === "0") {
+        last = "";  // the server is still reading its towns: ask again in a moment
+        timer = setTimeout(ask, 1000);
+      }
+    } catch (error) { /* suggestions are a convenience: the form works without them */ }
+  };
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const typed = input.value.trim();
-      if (typed.length < 2 || typed === last) return;
-      last = typed;
-      try {
-        const response = await fetch(input.dataset.suggest + "?q=" + encodeURIComponent(typed));
-        if (!response.ok) return;
-        const names = await response.json();
-        list.replaceChildren(...names.map((name) => {
-          const option = document.createElement("option");
-          option.value = name;
-          return option;
-        }));
-      } catch (error) { /* suggestions are a convenience: the form works without them */ }
-    }, 150);
+    timer = setTimeout(ask, 150);
   });
 }
 
@@ -38,7 +43,7 @@ function livePreview(form) {
     result.setAttribute("aria-busy", "true");
     button.disabled = true;
     try {
-      const response = await fetch(form.action, { method: "POST", body: data });
+      const response = await fetch(form.getAttribute("action"), { method: "POST", body: data });
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       const fresh = page.getElementById("letter-form");
       const summary = page.getElementById("error-summary");
