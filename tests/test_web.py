@@ -170,6 +170,13 @@ def test_letter_link_returns_the_personal_letter(client: FlaskClient) -> None:
     assert len(pdf_of(response.data).pages) == 1
 
 
+def test_letter_link_takes_a_bilingual_language_as_written(client: FlaskClient) -> None:
+    response = client.get("/letter.pdf?city=Chicago&lang=en+zh")
+    assert response.status_code == 200
+    text = text_of(response.data)
+    assert "Your Excellency" in text and "主席" in text
+
+
 @pytest.mark.parametrize(
     ("query", "size"),
     [("mission=gb-london&paper=letter", (612, 792)), ("city=Chicago&paper=a4", (595, 842))],

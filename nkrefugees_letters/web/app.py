@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__, missions, profile
 from .jobs import Jobs
+from .letter import Resolutions
 from .suggest import Suggestions
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -76,6 +77,7 @@ class Loaded:
     profile: profile.Profile
     suggestions: Suggestions
     jobs: Jobs
+    resolutions: Resolutions
 
 
 def create_app(config: WebConfig | None = None) -> Flask:
@@ -111,6 +113,7 @@ def create_app(config: WebConfig | None = None) -> Flask:
         server_profile,
         suggestions,
         Jobs(max_running=config.max_running_batches),
+        Resolutions(directory),
     )
     app.jinja_env.globals.update(csrf_token=csrf_token, version=__version__)
     app.register_blueprint(routes.pages)

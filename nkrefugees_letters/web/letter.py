@@ -89,18 +89,49 @@ def parse_choice(
         city=city,
         country=text.get("country", "").upper(),
         mission_id=mission_id,
-        language=text.get("lang", ""),
+        # In a link, "lang=en+zh" arrives as "en zh": a '+' in a query string is a space.
+        language=text.get("lang", "").replace(" ", "+"),
         paper=text.get("paper", "").lower(),
         when=when,
     )
 
 
-def resolve(directory: Directory, choice: Choice, errors: FormErrors) -> places.Resolution | None:
+class Resolutions:
+    """The library's answer to "which mission, and why" for each town asked, kept: the
+    directory does not change while the server runs, and a campaign's link asks for the
+    same few towns all day (finding one takes longer than laying out its letter)."""
+
+    SIZE = 4096
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self._found: dict[tuple[str, str, str], places.Resolution] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, choice: Choice) -> places.Resolution:
+        """:func:`letters.resolve` for the choice (raises its errors, which are not kept)."""
+        key = (" ".join(choice.city.casefold().split()), choice.country, choice.mission_id)
+        found = self._found.get(key)
+        if found is None:
+            found = letters.resolve(
+                self.directory,
+                city=choice.city,
+                country=choice.country,
+                mission_id=choice.mission_id,
+            )
+            with self._lock:
+                if len(self._found) >= self.SIZE:
+                    self._found.clear()
+                self._found[key] = found
+        return found
+
+
+def resolve(
+    resolutions: Resolutions, choice: Choice, errors: FormErrors
+) -> places.Resolution | None:
     """The mission and why (the CLI's rules and words), or None with the error on its field."""
     try:
-        return letters.resolve(
-            directory, city=choice.city, country=choice.country, mission_id=choice.mission_id
-        )
+        return resolutions(choice)
     except LettersError as exc:
         message = str(exc)
         where = "mission" if choice.mission_id else "city"
@@ -336,6 +367,7 @@ __all__ = [
     "Choice",
     "FormErrors",
     "Made",
+    "Resolutions",
     "check_options",
     "confine",
     "form_field",

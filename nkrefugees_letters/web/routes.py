@@ -229,7 +229,9 @@ def letter_post() -> Response | tuple[str, int] | str:
         choice = one.parse_choice(values, errors)
         one.check_options(choice, uploaded.profile, state.directory, errors)
         resolution = (
-            one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+            one.resolve(state.resolutions, choice, errors)
+            if not errors.fields.get("city")
+            else None
         )
         if errors or resolution is None:
             return _page(values, errors), 400
@@ -279,7 +281,7 @@ def letter_link() -> Response:
     choice = one.parse_choice(values, errors)
     one.check_options(choice, state.profile, state.directory, errors)
     resolution = (
-        one.resolve(state.directory, choice, errors) if not errors.fields.get("city") else None
+        one.resolve(state.resolutions, choice, errors) if not errors.fields.get("city") else None
     )
     if errors or resolution is None:
         return Response("\n".join(errors.all()) + "\n", 400, mimetype="text/plain")
