@@ -772,3 +772,57 @@ def test_form_fields_round_trip_through_the_profile_yaml(
         assert loaded["organisation"]["name"] == " ".join(name.split())
     if " ".join(tagline.split()):
         assert loaded["letterhead"]["tagline"] == " ".join(tagline.split())
+
+
+def test_a_busy_server_says_so_on_the_batch_form(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.extensions["nkletters"].jobs, "busy", lambda: True)
+    response = start_batch(client)
+    assert response.status_code == 400
+    assert "the server is writing other batches; try again in a minute" in response.text
+
+
+# --- the serve command ------------------------------------------------------------------
+
+
+def test_serve_is_documented_with_its_options() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--open", "--profile", "--allow-templates"):
+        assert option in result.stdout
+    assert "[default: 127.0.0.1]" in result.stdout and "nkletters serve --open" in result.stdout
+
+
+def test_serve_on_a_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "nkrefugees_letters", "serve", "--port", str(port)],
+            env={**os.environ, "PYTHONPATH": str(root)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use — choose another --port"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_with_a_broken_profile_says_where(tmp_path: Path) -> None:
+    broken = tmp_path / "nkletters.yaml"
+    broken.write_text("organisation:\n  nmae: X\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--profile", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:2: organisation.nmae: unknown field" in result.stderr
