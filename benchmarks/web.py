@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="waitress threads (default 2)")
     args = parser.parse_args()
     single, concurrent, total = (50, 400, 1000) if args.quick else (300, 2000, 5000)
+    load_before = os.getloadavg()[0]
     port = free_port()
     server = start_server(port, args.threads)
     try:
@@ -169,6 +170,12 @@ def main() -> None:
         server.wait(timeout=20)
     growth = after - warm
     print(f"nkletters serve (waitress, {args.threads} threads), GET /letter.pdf on 127.0.0.1")
+    cores = os.cpu_count() or 1
+    busy = " (the machine was busy: the figures are lower than on an idle one)"
+    print(
+        f"load average at the start: {load_before:.1f} on {cores} cores"
+        + (busy if load_before > 1 else "")
+    )
     print(f"one letter at a time ({single}): median {median:.1f} ms, p95 {p95:.1f} ms")
     print(f"{CLIENTS} clients at once ({concurrent} letters): {rate:.0f} letters/s")
     print(f"memory: {warm:.0f} MB after warm-up, {after:.0f} MB after {sent:,} requests")

@@ -250,3 +250,28 @@ def test_signers_file_gives_the_kit_with_bad_rows_listed(
     assert len(print_file.pages) >= 3
     jane = pypdf.PdfReader(io.BytesIO(archive.read("2026-09-24_us-chicago_jane-doe.pdf")))
     assert "I care." in " ".join((p.extract_text() or "") for p in jane.pages)
+
+
+def test_errors_come_back_next_to_the_field_with_javascript(
+    server: str, browser: WebDriver
+) -> None:
+    browser.get(server + "/")
+    browser.find_element(By.ID, "city").send_keys("Chicgo")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="show"]').click()
+    error = wait(browser).until(
+        expected_conditions.visibility_of_element_located((By.ID, "city-error"))
+    )
+    assert " ".join(error.text.split()) == (
+        "Error: no mission found for city 'Chicgo' — did you mean Chicago or Kuching? see "
+        "'nkletters missions list' for every city"
+    )
+    assert browser.switch_to.active_element.get_attribute("id") == "error-summary"
+    field = browser.find_element(By.ID, "city")  # the form was replaced: find it again
+    field.clear()
+    field.send_keys("Chicago")
+    browser.find_element(By.CSS_SELECTOR, 'button[value="show"]').click()
+    reason = wait(browser).until(
+        expected_conditions.visibility_of_element_located((By.ID, "reason"))
+    )
+    assert reason.text == "Chicago has its own mission: the Consulate-General in Chicago"
+    assert browser.find_elements(By.ID, "city-error") == []

@@ -49,6 +49,7 @@ function livePreview(form) {
       const summary = page.getElementById("error-summary");
       if (summary && fresh) {
         form.replaceWith(fresh);
+        result.replaceWith(page.getElementById("result"));  // no stale letter beside errors
         livePreview(fresh);
         fresh.querySelectorAll("input[list]").forEach(suggest);
         document.getElementById("error-summary").focus();
