@@ -156,6 +156,21 @@ def check_options(
         errors.add("paper", str(exc))
 
 
+def choose(
+    values: Mapping[str, str],
+    chosen: profile.Profile,
+    resolutions: Resolutions,
+    errors: FormErrors,
+) -> tuple[Choice, places.Resolution | None]:
+    """Everything about the letter but its writer: the form's choice, checked, and the
+    mission it goes to (None when ``errors`` says why not)."""
+    choice = parse_choice(values, errors)
+    check_options(choice, chosen, resolutions.directory, errors)
+    if "city" in errors.fields:
+        return choice, None
+    return choice, resolve(resolutions, choice, errors)
+
+
 @dataclass(frozen=True)
 class Made:
     """A letter laid out for the web: the PDF, and what the page says about it."""
@@ -369,6 +384,7 @@ __all__ = [
     "Made",
     "Resolutions",
     "check_options",
+    "choose",
     "confine",
     "form_field",
     "make",

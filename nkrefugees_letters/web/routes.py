@@ -226,40 +226,37 @@ def letter_post() -> Response | tuple[str, int] | str:
     state = loaded()
     with request_folder() as folder:
         uploaded = _profile_from_request(folder, errors)
-        choice = one.parse_choice(values, errors)
-        one.check_options(choice, uploaded.profile, state.directory, errors)
-        resolution = (
-            one.resolve(state.resolutions, choice, errors)
-            if not errors.fields.get("city")
-            else None
-        )
+        choice, resolution = one.choose(values, uploaded.profile, state.resolutions, errors)
         if errors or resolution is None:
             return _page(values, errors), 400
         try:
             made = one.make(resolution, uploaded.profile, choice, uploaded.template)
         except LettersError as exc:
-            message = one.shown(exc, folder, uploaded.names)
-            if uploaded.from_form:
-                message = message.removeprefix(f"{one.PROFILE_FILE}: ")
-            field, rest = one.form_field(message)
-            if field:
-                errors.add(field, rest)
-            elif uploaded.template:
-                errors.add("template", message)
-            else:
-                errors.general.append(message)
+            _file_error(one.shown(exc, folder, uploaded.names), uploaded, errors)
             return _page(values, errors), 400
     if values.get("action") == "pdf":
         return _pdf_response(made)
     result = {
         **card(resolution.mission),
         "reason": resolution.reason,
-        "rule": resolution.rule,
         "made": made,
         "previews": [base64.b64encode(png).decode("ascii") for png in pages_png(made.pdf)],
         "pdf_base64": base64.b64encode(made.pdf).decode("ascii"),
     }
     return _page(values, errors, result=result)
+
+
+def _file_error(message: str, uploaded: Uploaded, errors: one.FormErrors) -> None:
+    """A layout or template error, on the field of the value or file it concerns."""
+    if uploaded.from_form:
+        message = message.removeprefix(f"{one.PROFILE_FILE}: ")
+    field, rest = one.form_field(message)
+    if field:
+        errors.add(field, rest)
+    elif uploaded.template:
+        errors.add("template", message)
+    else:
+        errors.general.append(message)
 
 
 def _pdf_response(made: one.Made) -> Response:
@@ -278,11 +275,7 @@ def letter_link() -> Response:
     state = loaded()
     values = {key: request.args.get(key, "") for key in request.args}
     errors = one.FormErrors()
-    choice = one.parse_choice(values, errors)
-    one.check_options(choice, state.profile, state.directory, errors)
-    resolution = (
-        one.resolve(state.resolutions, choice, errors) if not errors.fields.get("city") else None
-    )
+    choice, resolution = one.choose(values, state.profile, state.resolutions, errors)
     if errors or resolution is None:
         return Response("\n".join(errors.all()) + "\n", 400, mimetype="text/plain")
     try:
