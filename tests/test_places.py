@@ -345,3 +345,11 @@ def test_find_with_country(run: Run) -> None:
         "London (Ontario) is in the consular district of the Consulate-General in Toronto",
         "ca-toronto",
     ]
+
+
+def test_towns_are_named_as_city_takes_them_largest_first() -> None:
+    towns = places.towns(1_000_000)
+    populations = [population for _, _, population in towns]
+    assert populations == sorted(populations, reverse=True)
+    assert ("Chicago", "Chicago, Illinois") in {(name, label) for name, label, _ in towns}
+    assert all(population >= 1_000_000 for population in populations)

@@ -25,7 +25,7 @@ RENDER_LOCK = threading.Lock()
 server's threads lay out one letter at a time (under the GIL they would take turns anyway)."""
 
 LANGUAGE_CHOICES = (*i18n.LANGUAGES, "en+zh", "en+ko", "en+ja", "en+es")
-PAPER_CHOICES = ("auto", "a4", "letter")
+PAPER_CHOICES = profile.PAPERS
 SIGNATORY_ROWS = 3
 """Signatories the form has rows for; an uploaded profile may list up to six."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
