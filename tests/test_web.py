@@ -634,6 +634,36 @@ def test_batch_writes_the_kit_lists_bad_rows_and_deletes_it_once_sent(
     assert client.get(f"{page}/status").status_code == 404
 
 
+def test_batch_with_an_uploaded_profile_and_its_logo(client: FlaskClient) -> None:
+    page = start_batch(
+        client,
+        "name,city\nJane Doe,Chicago\n",
+        profile=(io.BytesIO(b"organisation:\n  name: Batch Org\n  logo: logo.png\n"), "p.yaml"),
+        images=[(io.BytesIO(png()), "logo.png")],
+    ).headers["Location"]
+    assert wait_for(client, page)["state"] == "done"
+    kit = client.get(f"{page}/kit.zip")
+    archive = zipfile.ZipFile(io.BytesIO(kit.data))
+    kit.close()
+    letter = archive.read(f"{FIXED_DATE}_us-chicago_jane-doe.pdf")
+    assert "Batch Org" in text_of(letter)
+    assert pdf_of(letter).pages[0]["/Resources"]["/XObject"]
+
+
+def test_batch_profile_naming_a_file_elsewhere_fails_with_its_line(client: FlaskClient) -> None:
+    page = start_batch(
+        client,
+        "name,city\nJane Doe,Chicago\n",
+        profile=(io.BytesIO(b"organisation:\n  name: X\n  logo: /etc/hostname\n"), "p.yaml"),
+    ).headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "failed"
+    assert status["error"] == (
+        "p.yaml:3: organisation.logo: '/etc/hostname' is not a file uploaded with the "
+        "profile — upload the file with the profile, and name it without a folder"
+    )
+
+
 def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
     page = start_batch(client).headers["Location"]
     wait_for(client, page)

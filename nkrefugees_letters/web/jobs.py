@@ -47,6 +47,8 @@ class BatchRequest:
     """The file name the user uploaded, for messages (``signers.csv row 3: no name``)."""
     profile_file: str
     """A profile YAML inside ``folder``, or the server's own, or '' for none."""
+    profile_name: str = "nkletters.yaml"
+    """The uploaded profile's name as the user gave it, for messages."""
     language: str = ""
     paper: str = ""
     when: date | None = None
@@ -250,7 +252,7 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
     from .letter import confine, precheck, shown
 
     folder = Path(request.folder)
-    names = {SIGNERS_FILE: request.signers_name, "nkletters.yaml": "nkletters.yaml"}
+    names = {SIGNERS_FILE: request.signers_name, "nkletters.yaml": request.profile_name}
     try:
         try:
             uploaded = request.profile_file and Path(request.profile_file).is_relative_to(folder)

@@ -148,17 +148,7 @@ def _uploaded_profile(
     if problem:
         errors.add("profile", problem)
         return profile.Profile()
-    for image in request.files.getlist("images"):
-        if not image.filename:
-            continue
-        bad = _suffix_error(image, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
-        if bad:
-            errors.add("images", bad)
-            continue
-        stored = _stored_name(image.filename, "image.png")
-        if stored in (one.PROFILE_FILE, SIGNERS_FILE):
-            stored = "image-" + stored
-        image.save(folder / stored)
+    _save_images(folder, errors)
     path = folder / one.PROFILE_FILE
     file.save(path)
     names[one.PROFILE_FILE] = Path(file.filename or one.PROFILE_FILE).name
@@ -170,6 +160,21 @@ def _uploaded_profile(
         errors.add("profile", one.shown(exc, folder, names))
         return profile.Profile()
     return one.with_logo(chosen, logo)
+
+
+def _save_images(folder: Path, errors: one.FormErrors) -> None:
+    """The images an uploaded profile names (logo, signatures), under their own names."""
+    for image in request.files.getlist("images"):
+        if not image.filename:
+            continue
+        bad = _suffix_error(image, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
+        if bad:
+            errors.add("images", bad)
+            continue
+        stored = _stored_name(image.filename, "image.png")
+        if stored in (one.PROFILE_FILE, SIGNERS_FILE):
+            stored = "image-" + stored
+        image.save(folder / stored)
 
 
 # --- one letter -----------------------------------------------------------------------
@@ -377,11 +382,18 @@ def batch_post() -> ResponseReturnValue:
         if yaml_file is not None:
             yaml_file.save(folder / one.PROFILE_FILE)
             profile_file = str(folder / one.PROFILE_FILE)
+            _save_images(folder, errors)
+            if errors:
+                shutil.rmtree(folder, ignore_errors=True)
+                return _batch_page(values, errors), 400
         job = state.jobs.start(
             BatchRequest(
                 folder=str(folder),
                 signers_name=Path(signers_file.filename or SIGNERS_FILE).name,
                 profile_file=profile_file,
+                profile_name=Path(yaml_file.filename or one.PROFILE_FILE).name
+                if yaml_file is not None
+                else one.PROFILE_FILE,
                 language=choice.language,
                 paper=choice.paper,
                 when=choice.when,
