@@ -14,12 +14,11 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .. import __version__, missions, profile
+from .. import __version__, missions, places, profile
 from .jobs import Jobs
 from .letter import Resolutions
 from .suggest import Suggestions
@@ -93,7 +92,7 @@ def create_app(config: WebConfig | None = None) -> Flask:
     config = config or WebConfig.from_environment()
     directory = missions.load()
     server_profile = profile.load(config.profile_path)
-    make(letter_resolution(directory), server_profile, Choice(city="warm-up"))
+    make(_warm_up(directory), server_profile, Choice())
     app = Flask(__name__, template_folder="pages", static_folder="static")
     app.config.update(
         SECRET_KEY=config.secret_key or secrets.token_hex(32),
@@ -124,10 +123,8 @@ def create_app(config: WebConfig | None = None) -> Flask:
     return app
 
 
-def letter_resolution(directory: missions.Directory) -> Any:
-    """A resolution for the warm-up letter: the first open mission."""
-    from .. import places
-
+def _warm_up(directory: missions.Directory) -> places.Resolution:
+    """The letter laid out as the app starts: to the first open mission."""
     first = next(m for m in directory if m.is_open)
     return places.Resolution(first, "mission", "warm-up")
 
