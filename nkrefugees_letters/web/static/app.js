@@ -32,6 +32,13 @@ function suggest(input) {
   });
 }
 
+function swap(live, fresh) {
+  // Fill the live region in place, so that screen readers announce the new letter.
+  if (!fresh) return;
+  live.className = fresh.className;
+  live.replaceChildren(...fresh.childNodes);
+}
+
 function livePreview(form) {
   form.addEventListener("submit", async (event) => {
     const button = event.submitter;
@@ -49,7 +56,7 @@ function livePreview(form) {
       const summary = page.getElementById("error-summary");
       if (summary && fresh) {
         form.replaceWith(fresh);
-        result.replaceWith(page.getElementById("result"));  // no stale letter beside errors
+        swap(result, page.getElementById("result"));  // no stale letter beside errors
         livePreview(fresh);
         fresh.querySelectorAll("input[list]").forEach(suggest);
         document.getElementById("error-summary").focus();
@@ -59,8 +66,8 @@ function livePreview(form) {
       if (oldSummary) oldSummary.remove();
       form.querySelectorAll(".has-error").forEach((field) => field.classList.remove("has-error"));
       form.querySelectorAll(".field-error").forEach((message) => message.remove());
-      result.replaceWith(page.getElementById("result"));
-      document.getElementById("result").scrollIntoView({ behavior: "smooth", block: "start" });
+      swap(result, page.getElementById("result"));
+      result.scrollIntoView({ behavior: "smooth", block: "start" });
     } catch (error) {
       form.submit();  // fall back to the page without JavaScript
     } finally {
