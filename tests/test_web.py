@@ -170,6 +170,24 @@ def test_letter_link_returns_the_personal_letter(client: FlaskClient) -> None:
     assert len(pdf_of(response.data).pages) == 1
 
 
+def test_the_same_link_is_laid_out_once(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+    real = web_letter.make
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(web_letter, "make", counting)
+    link = "/letter.pdf?city=Toronto&date=2026-09-23"
+    first, second = client.get(link), client.get(link)
+    assert first.data == second.data and len(calls) == 1
+    assert client.get("/letter.pdf?city=Toronto&date=2026-09-22").data != first.data
+    assert len(calls) == 2
+
+
 def test_letter_link_takes_a_bilingual_language_as_written(client: FlaskClient) -> None:
     response = client.get("/letter.pdf?city=Chicago&lang=en+zh")
     assert response.status_code == 200

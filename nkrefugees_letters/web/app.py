@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__, missions, places, profile
 from .jobs import Jobs
-from .letter import Resolutions
+from .letter import Kept, Resolutions
 from .suggest import Suggestions
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -77,6 +77,8 @@ class Loaded:
     suggestions: Suggestions
     jobs: Jobs
     resolutions: Resolutions
+    kept: Kept
+    """The campaign link's letters (the server's profile only: no visitor's data)."""
 
 
 def create_app(config: WebConfig | None = None) -> Flask:
@@ -113,6 +115,7 @@ def create_app(config: WebConfig | None = None) -> Flask:
         suggestions,
         Jobs(max_running=config.max_running_batches),
         Resolutions(directory),
+        Kept(),
     )
     app.jinja_env.globals.update(csrf_token=csrf_token, version=__version__)
     app.register_blueprint(routes.pages)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -202,6 +203,37 @@ def make(
     return Made(pdf.data, pdf.pages, pdf.paper.label, letters.file_name(mission, when), warnings)
 
 
+class Kept:
+    """The campaign link's letters, kept: ``/letter.pdf?city=Chicago`` is the same letter
+    for every volunteer in Chicago on a given day (the server's profile, no one's data,
+    and the same bytes for the same input), so the second one is sent as it is."""
+
+    SIZE = 256
+    """About 15 MB of letters."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[object, ...], Made] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, resolution: places.Resolution, server_profile: profile.Profile, choice: Choice
+    ) -> Made:
+        """:func:`make` for the server's profile, through the store."""
+        when = choice.when or date.today()
+        key = (resolution.mission.id, choice.language, choice.paper, when)
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+        made = make(resolution, server_profile, replace(choice, when=when))
+        with self._lock:
+            self._kept[key] = made
+            while len(self._kept) > self.SIZE:
+                self._kept.popitem(last=False)
+        return made
+
+
 # --- the organisation: form fields or an uploaded nkletters.yaml ---------------------
 
 ORGANISATION_FIELDS = {
@@ -381,6 +413,7 @@ def with_logo(loaded: profile.Profile, logo: Path | None) -> profile.Profile:
 __all__ = [
     "Choice",
     "FormErrors",
+    "Kept",
     "Made",
     "Resolutions",
     "check_options",

@@ -284,7 +284,7 @@ def letter_link() -> Response:
     if errors or resolution is None:
         return Response("\n".join(errors.all()) + "\n", 400, mimetype="text/plain")
     try:
-        made = one.make(resolution, state.profile, choice)
+        made = state.kept(resolution, state.profile, choice)
     except LettersError as exc:
         return Response(f"{exc}\n", 400, mimetype="text/plain")
     response = _pdf_response(made)
