@@ -682,6 +682,26 @@ def test_batch_profile_naming_a_file_elsewhere_fails_with_its_line(client: Flask
     )
 
 
+def test_a_sibling_server_process_shows_and_sends_the_batch() -> None:
+    """``nkletters serve --workers 2``: the next request may reach the other process."""
+    first, second = (
+        create_app(WebConfig(preload_towns=False, secret_key="shared")) for _ in range(2)
+    )
+    browser = first.test_client()
+    page = start_batch(browser).headers["Location"]
+    wait_for(browser, page)
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    sibling = second.test_client()
+    sibling.set_cookie("session", cookie.value)
+    assert "my signers.csv row 3: no name" in sibling.get(page).text
+    kit = sibling.get(f"{page}/kit.zip")
+    assert "all-letters.pdf" in zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
+    kit.close()
+    assert browser.get(page).status_code == 404  # the first process lets it go too
+    assert first.extensions["nkletters"].jobs._jobs == {}
+
+
 def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
     page = start_batch(client).headers["Location"]
     wait_for(client, page)
@@ -732,6 +752,7 @@ def test_finished_kits_expire(app: Flask, client: FlaskClient) -> None:
     wait_for(client, page)
     job = jobs._jobs[page.rsplit("/", 1)[1]]
     job.finished_at -= jobs.lifetime + 1
+    job.save()
     assert client.get(page).status_code == 404
     assert not job.folder.exists()
 
@@ -874,3 +895,73 @@ def test_serve_with_a_broken_profile_says_where(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--profile", str(broken)])
     assert result.exit_code == 1
     assert f"{broken}:2: organisation.nmae: unknown field" in result.stderr
+
+
+def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path) -> None:
+    import http.cookiejar
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+    import uuid
+
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server_tmp = tmp_path / "server-tmp"
+    server_tmp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(server_tmp)}
+    command = [sys.executable, "-m", "nkrefugees_letters", "serve", "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", "2"], env=env, cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                opener.open(f"{url}/health", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.1)
+        for _ in range(6):
+            with opener.open(f"{url}/letter.pdf?city=Chicago", timeout=30) as answer:
+                assert answer.read(4) == b"%PDF"
+        page = opener.open(f"{url}/batch", timeout=30).read().decode()
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found is not None
+        boundary = uuid.uuid4().hex
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f"{found.group(1)}\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="signers"; '
+            f'filename="signers.csv"\r\nContent-Type: text/csv\r\n\r\n{SIGNERS}\r\n'
+            f"--{boundary}--\r\n"
+        ).encode()
+        request = urllib.request.Request(
+            f"{url}/batch",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        with opener.open(request, timeout=30) as answer:
+            progress = answer.geturl()
+        assert "/batch/" in progress
+        deadline = time.monotonic() + 120
+        while '"state":"done"' not in (
+            status := opener.open(f"{progress}/status", timeout=30).read().decode()
+        ):
+            assert time.monotonic() < deadline and '"failed"' not in status, status
+            time.sleep(0.2)
+        for _ in range(4):  # whichever worker answers knows the batch
+            assert "row 3: no name" in opener.open(progress, timeout=30).read().decode()
+        kit = opener.open(f"{progress}/kit.zip", timeout=60).read()
+        assert "all-letters.pdf" in zipfile.ZipFile(io.BytesIO(kit)).namelist()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+    assert [p.name for p in server_tmp.iterdir() if p.name.startswith("nkletters")] == []

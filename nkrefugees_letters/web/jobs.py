@@ -6,8 +6,10 @@ downloaded when it is done. The batch runs in a fresh Python process
 its progress as JSON lines on its output): the library sets process-wide state for a
 batch (the fonts' planned encoding) that must not meet the server's other threads, and
 a fork of a threaded server is unsafe. The job's temporary
-folder holds the upload and the kit; it is removed when the kit has been sent, when the
-job fails, when it has waited :data:`KIT_LIFETIME` seconds unclaimed, and at shutdown.
+folder holds the upload, the kit and the job's state (``status.json``: counts, row
+numbers and messages, so that a sibling server process can show the progress too); the
+upload and kit are removed when the kit has been sent, when the job fails, when it has
+waited :data:`KIT_LIFETIME` seconds unclaimed, and at shutdown.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
+import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -34,6 +39,11 @@ KIT_LIFETIME = 900.0
 """Seconds a finished kit waits for its download before it is deleted."""
 KIT_NAME = "letters-kit.zip"
 SIGNERS_FILE = "signers.csv"
+STATUS_FILE = "status.json"
+FOLDER_PREFIX = "nkletters-batch-"
+SAVE_EVERY = 0.25
+"""Seconds between writes of a running job's progress to its folder."""
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{32}")
 
 log = logging.getLogger("nkrefugees_letters.web")
 
@@ -76,6 +86,7 @@ class Job:
 
     id: str
     owner: str
+    """A hash of the browser session's token: only that browser finds the job."""
     folder: Path
     total: int = 0
     done: int = 0
@@ -87,6 +98,7 @@ class Job:
     failures: list[str] = field(default_factory=list)
     summary: str = ""
     finished_at: float = 0.0
+    """Wall-clock time the batch ended (0 while it runs)."""
 
     @property
     def kit(self) -> Path:
@@ -106,34 +118,74 @@ class Job:
             "summary": self.summary,
         }
 
+    def save(self) -> None:
+        """Write the job's state into its folder, where every server process can read it."""
+        record = {**self.status(), "owner": self.owner, "finished_at": self.finished_at}
+        with contextlib.suppress(OSError):  # the folder went with a finished download
+            temp = self.folder / f".{STATUS_FILE}.part"
+            temp.write_text(json.dumps(record), encoding="utf-8")
+            os.replace(temp, self.folder / STATUS_FILE)
+
+    @classmethod
+    def load(cls, job_id: str, folder: Path) -> Job | None:
+        """The job another server process started, from its folder (None if gone)."""
+        try:
+            record = json.loads((folder / STATUS_FILE).read_text(encoding="utf-8"))
+            return cls(
+                id=job_id,
+                owner=record["owner"],
+                folder=folder,
+                total=record["total"],
+                done=record["done"],
+                state=record["state"],
+                error=record["error"],
+                bad_rows=record["bad_rows"],
+                notes=record["notes"],
+                failures=record["failures"],
+                summary=record["summary"],
+                finished_at=record["finished_at"],
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def owner_key(token: str) -> str:
+    """What a job keeps of the browser's session token (never the token itself)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
 
 class Jobs:
-    """The running and finished batches of this server process."""
+    """The batches of this server: those its own process runs, in memory, and those of
+    its sibling processes (``nkletters serve --workers``), through their folders."""
 
     def __init__(self, *, max_running: int = 2, lifetime: float = KIT_LIFETIME) -> None:
         self.max_running = max_running
         self.lifetime = lifetime
+        self.root = Path(tempfile.gettempdir())
         self._jobs: dict[str, Job] = {}
-        self._sending: dict[str, Job] = {}
         self._lock = threading.Lock()
         atexit.register(self.close)
 
-    def new_folder(self) -> Path:
-        """A private temporary folder for one job's upload and kit."""
-        return Path(tempfile.mkdtemp(prefix="nkletters-batch-"))
+    def create(self, session_token: str) -> Job:
+        """A new job and its private folder, for the upload and then the kit."""
+        job_id = secrets.token_urlsafe(24)
+        folder = self.root / f"{FOLDER_PREFIX}{job_id}"
+        folder.mkdir(mode=0o700)
+        job = Job(job_id, owner_key(session_token), folder)
+        job.save()
+        with self._lock:
+            self._jobs[job.id] = job
+        return job
 
     def busy(self) -> bool:
-        """True when as many batches run as the server allows."""
+        """True when this process runs as many batches as it may."""
         self.expire()
         with self._lock:
             running = [j for j in self._jobs.values() if j.state in ("starting", "running")]
         return len(running) >= self.max_running
 
-    def start(self, request: BatchRequest, owner: str) -> Job:
-        """Run ``request`` in a child process; its progress updates the returned job."""
-        job = Job(secrets.token_urlsafe(24), owner, Path(request.folder))
-        with self._lock:
-            self._jobs[job.id] = job
+    def start(self, job: Job, request: BatchRequest) -> None:
+        """Run ``request`` in a child process; its progress updates ``job``."""
         process = subprocess.Popen(
             [sys.executable, "-m", f"{__package__}.worker"],
             stdin=subprocess.PIPE,
@@ -147,50 +199,59 @@ class Jobs:
         threading.Thread(
             target=self._follow, args=(job, process), name=f"job-{job.id[:6]}", daemon=True
         ).start()
-        return job
 
     def _follow(self, job: Job, process: subprocess.Popen[str]) -> None:
         assert process.stdout is not None
+        saved = 0.0
         try:
             for line in process.stdout:
-                with contextlib.suppress(ValueError):
+                try:
                     kind, payload = json.loads(line)
-                    _apply(job, kind, payload)
+                except ValueError:
+                    continue
+                _apply(job, kind, payload)
+                if kind != "letter" or time.monotonic() - saved > SAVE_EVERY:
+                    job.save()
+                    saved = time.monotonic()
         finally:
             process.stdout.close()
             code = process.wait()
             if job.state not in ("done", "failed"):
                 job.state, job.error = "failed", "the batch stopped unexpectedly; try again"
                 log.error("batch %s: the child process ended with code %s", job.id[:6], code)
-            job.finished_at = time.monotonic()
+            job.finished_at = time.time()
             if job.state == "failed":
-                shutil.rmtree(job.folder, ignore_errors=True)
+                for path in job.folder.iterdir():  # the upload goes; the status stays
+                    if path.name != STATUS_FILE:
+                        _remove(path)
+            job.save()
 
-    def get(self, job_id: str, owner: str) -> Job | None:
+    def get(self, job_id: str, session_token: str) -> Job | None:
         """The job, if it exists and was started from the same browser session."""
+        if not _JOB_ID.fullmatch(job_id):
+            return None
         self.expire()
+        folder = self.root / f"{FOLDER_PREFIX}{job_id}"
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is None or not secrets.compare_digest(job.owner, owner):
+        if job is None:
+            job = Job.load(job_id, folder)
+        elif not folder.is_dir():  # downloaded through a sibling process
+            self.forget(job)
+            return None
+        if job is None or not secrets.compare_digest(job.owner, owner_key(session_token)):
             return None
         return job
-
-    def claim(self, job: Job) -> None:
-        """Take the job off the list (its kit is being sent); :meth:`forget` deletes it."""
-        with self._lock:
-            self._jobs.pop(job.id, None)
-            self._sending[job.id] = job
 
     def forget(self, job: Job) -> None:
         """Delete the job and its folder (after its kit has been sent)."""
         with self._lock:
             self._jobs.pop(job.id, None)
-            self._sending.pop(job.id, None)
-        shutil.rmtree(job.folder, ignore_errors=True)
+        _remove(job.folder)
 
     def expire(self) -> None:
-        """Delete kits nobody came for within the lifetime."""
-        now = time.monotonic()
+        """Delete the folders of batches that ended over :attr:`lifetime` seconds ago."""
+        now = time.time()
         with self._lock:
             old = [
                 j
@@ -199,15 +260,26 @@ class Jobs:
             ]
         for job in old:
             self.forget(job)
+        for status in self.root.glob(f"{FOLDER_PREFIX}*/{STATUS_FILE}"):
+            other = Job.load(status.parent.name[len(FOLDER_PREFIX) :], status.parent)
+            if other is not None and other.finished_at and now - other.finished_at > self.lifetime:
+                _remove(other.folder)
 
     def close(self) -> None:
-        """Delete every job's folder (at shutdown)."""
+        """Delete the folders of this process's jobs (at shutdown)."""
         with self._lock:
-            jobs = [*self._jobs.values(), *self._sending.values()]
+            jobs = list(self._jobs.values())
             self._jobs.clear()
-            self._sending.clear()
         for job in jobs:
-            shutil.rmtree(job.folder, ignore_errors=True)
+            _remove(job.folder)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _apply(job: Job, kind: str, payload: Any) -> None:
@@ -323,4 +395,4 @@ def _zip(kit: Path, target: Path) -> None:
     shutil.rmtree(kit, ignore_errors=True)
 
 
-__all__ = ["KIT_LIFETIME", "BatchRequest", "Job", "Jobs", "Progress", "run_batch"]
+__all__ = ["KIT_LIFETIME", "BatchRequest", "Job", "Jobs", "Progress", "owner_key", "run_batch"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -375,20 +374,21 @@ def batch_post() -> ResponseReturnValue:
         errors.general.append("the server is writing other batches; try again in a minute")
     if errors or signers_file is None:
         return _batch_page(values, errors), 400
-    folder = state.jobs.new_folder()
+    job = state.jobs.create(_owner())
     try:
-        signers_file.save(folder / SIGNERS_FILE)
+        signers_file.save(job.folder / SIGNERS_FILE)
         profile_file = str(state.config.profile_path or "")
         if yaml_file is not None:
-            yaml_file.save(folder / one.PROFILE_FILE)
-            profile_file = str(folder / one.PROFILE_FILE)
-            _save_images(folder, errors)
+            yaml_file.save(job.folder / one.PROFILE_FILE)
+            profile_file = str(job.folder / one.PROFILE_FILE)
+            _save_images(job.folder, errors)
             if errors:
-                shutil.rmtree(folder, ignore_errors=True)
+                state.jobs.forget(job)
                 return _batch_page(values, errors), 400
-        job = state.jobs.start(
+        state.jobs.start(
+            job,
             BatchRequest(
-                folder=str(folder),
+                folder=str(job.folder),
                 signers_name=Path(signers_file.filename or SIGNERS_FILE).name,
                 profile_file=profile_file,
                 profile_name=Path(yaml_file.filename or one.PROFILE_FILE).name
@@ -401,10 +401,9 @@ def batch_post() -> ResponseReturnValue:
                 max_letters=state.config.max_batch_letters,
                 allow_templates=state.config.allow_templates,
             ),
-            owner=_owner(),
         )
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        state.jobs.forget(job)
         raise
     return redirect(url_for("pages.batch_progress", job_id=job.id), 303)
 
@@ -443,7 +442,6 @@ def batch_kit(job_id: str) -> Response:
     if job.state != "done" or not job.kit.is_file():
         abort(404, description="the kit is not ready")
     size = job.kit.stat().st_size
-    state.jobs.claim(job)  # one download per kit
 
     def chunks() -> Iterator[bytes]:
         try:
