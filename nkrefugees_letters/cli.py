@@ -20,6 +20,7 @@ import click
 
 from . import __version__, i18n, letters, missions, places, profile, render
 from . import check as check_module
+from .cli_verify import missions_verify
 from .errors import LettersError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -581,6 +582,9 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
     resolution = places.resolve(missions.load(data_paths), place, country)
     click.echo(resolution.reason)
     _print_mission(resolution.mission, notes=False)
+
+
+missions_group.add_command(missions_verify)
 
 
 @cli.command()
