@@ -55,11 +55,13 @@ def _check_target(path: Path | None, *, overlay: bool) -> None:
     """Refuse, before any page is fetched, to replace a file that nkletters did not write."""
     if path is None or not path.exists():
         return
+    mark = verify_report.OVERLAY_MARK.encode("utf-8")
     try:
-        head = path.read_text("utf-8", errors="replace")[: len(verify_report.OVERLAY_MARK)]
+        with path.open("rb") as handle:
+            head = handle.read(len(mark))
     except OSError:
-        head = ""
-    ours = head == verify_report.OVERLAY_MARK if overlay else output.is_ours(path)
+        head = b""
+    ours = head == mark if overlay else output.is_ours(path)
     if not ours:
         raise click.BadParameter(
             f"{str(path)!r} exists and was not written by 'nkletters missions verify'; "

@@ -677,3 +677,63 @@ def test_overlay_holds_the_confirmed_missions(
     }
     assert "verified" not in entry
     assert set(entry) <= set(missions.MISSION_FIELDS) | {"confidence"}
+
+
+def test_command_timeout_and_jobs(
+    run: Run, chicago_data: Callable[[str], Path], url: Callable[[str], str]
+) -> None:
+    data = chicago_data("/slow")
+    result = run(
+        "missions",
+        "verify",
+        "--mission",
+        "us-chicago",
+        "--data",
+        str(data),
+        "--timeout",
+        "0.5",
+        "--jobs",
+        "1",
+    )
+    assert result.exit_code == 1
+    assert result.stdout == f"us-chicago  unreachable  {url('/slow')}  no answer within 0.5 s\n"
+
+
+def test_overlay_of_nothing_confirmed_is_an_empty_mission_file(
+    run: Run, chicago_data: Callable[[str], Path], tmp_path: Path
+) -> None:
+    overlay = tmp_path / "confirmed.yaml"
+    result = run(
+        "missions",
+        "verify",
+        "--mission",
+        "us-chicago",
+        "--data",
+        str(chicago_data("/404")),
+        "--overlay",
+        str(overlay),
+    )
+    assert result.exit_code == 1
+    assert overlay.read_text("utf-8").endswith('schema_version: "2"\nmissions: []\n')
+
+
+def test_overlay_never_replaces_a_file_it_did_not_write(
+    run: Run, chicago_data: Callable[[str], Path], tmp_path: Path, server: _Server
+) -> None:
+    theirs = tmp_path / "our-missions.yaml"
+    theirs.write_text('schema_version: "1"\nmissions: []\n', encoding="utf-8")
+    before = len(server.user_agents)
+    result = run(
+        "missions",
+        "verify",
+        "--mission",
+        "us-chicago",
+        "--data",
+        str(chicago_data("/confirmed.html")),
+        "--overlay",
+        str(theirs),
+    )
+    assert result.exit_code == 2
+    assert "exists and was not written by 'nkletters missions verify'" in result.stderr
+    assert theirs.read_text("utf-8") == 'schema_version: "1"\nmissions: []\n'
+    assert len(server.user_agents) == before  # refused before fetching anything
