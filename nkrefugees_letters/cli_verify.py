@@ -81,12 +81,17 @@ def _line(result: verify.Verification, width: int) -> str:
 
 @click.command(name="verify")
 @click.option(
-    "--mission", "mission_ids", multiple=True, help="A mission id, e.g. us-chicago (repeatable)."
+    "--mission",
+    "mission_ids",
+    multiple=True,
+    metavar="ID",
+    help="A mission id, e.g. us-chicago (repeatable).",
 )
 @click.option(
     "--country",
     "countries",
     multiple=True,
+    metavar="CC",
     help="Every open mission in this country, e.g. US (repeatable).",
 )
 @click.option("--all", "all_missions", is_flag=True, help="Every open mission.")
@@ -110,6 +115,7 @@ def _line(result: verify.Verification, width: int) -> str:
     type=click.IntRange(1, 32),
     default=4,
     show_default=True,
+    metavar="N",
     help="Pages fetched at once (at most 2 from one host).",
 )
 @click.option(
@@ -134,7 +140,7 @@ def missions_verify(
     report_path: Path | None,
     overlay_path: Path | None,
 ) -> None:
-    """Check mission addresses against their pages on the web, before 24 September.
+    """Check mission addresses against their own pages on the web.
 
     For each mission it reads the source page (then the mission's website) and says
     'confirmed' (street, number and postal code are on the page), 'changed' (the page

@@ -545,5 +545,10 @@ def verify_all(
     transport: httpx.BaseTransport | None = None,
 ) -> Iterator[Verification]:
     """Check each mission, ``jobs`` at a time, yielding the results in the given order."""
-    with Checker(settings, transport=transport) as checker, ThreadPoolExecutor(jobs) as pool:
-        yield from pool.map(checker.check, missions)
+    with Checker(settings, transport=transport) as checker:
+        pool = ThreadPoolExecutor(jobs)
+        try:
+            yield from pool.map(checker.check, missions)
+        finally:
+            # On Ctrl-C (or a caller that stops early) the pages not yet asked for are not.
+            pool.shutdown(cancel_futures=True)

@@ -737,3 +737,13 @@ def test_overlay_never_replaces_a_file_it_did_not_write(
     assert "exists and was not written by 'nkletters missions verify'" in result.stderr
     assert theirs.read_text("utf-8") == 'schema_version: "1"\nmissions: []\n'
     assert len(server.user_agents) == before  # refused before fetching anything
+
+
+def test_stopping_early_fetches_no_more_pages(url: Callable[[str], str], server: _Server) -> None:
+    chosen = [_mission(url("/slowish")) for _ in range(8)]
+    before = len(server.user_agents)
+    results = verify.verify_all(chosen, jobs=2)
+    next(results)
+    results.close()
+    time.sleep(0.5)
+    assert len(server.user_agents) - before <= 4  # the first two and those already started
