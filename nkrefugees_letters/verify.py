@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from html.parser import HTMLParser
 from types import TracebackType
-from urllib.parse import urlsplit
 
 import charset_normalizer
 import httpx
@@ -404,7 +403,7 @@ class _PageError(Exception):
     """A page could not be read; the message is the reason shown to the user."""
 
 
-def _reason(exc: httpx.HTTPError, timeout: float) -> str:
+def _reason(exc: Exception, timeout: float) -> str:
     """One short, plain reason for a failed request."""
     text = str(exc)
     if isinstance(exc, httpx.ConnectTimeout):
@@ -422,7 +421,7 @@ def _reason(exc: httpx.HTTPError, timeout: float) -> str:
         if "certificate" in lowered or "ssl" in lowered:
             return f"TLS error: {text}"
         return f"cannot connect: {text}" if text else "cannot connect"
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | UnicodeError):
         return f"not a web address: {text}"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
@@ -459,8 +458,8 @@ class Checker:
     ) -> None:
         self._client.close()
 
-    def _host_slot(self, url: str) -> threading.BoundedSemaphore:
-        host = (urlsplit(url).hostname or "").lower()
+    def _host_slot(self, url: httpx.URL) -> threading.BoundedSemaphore:
+        host = url.host.lower()
         with self._lock:
             return self._hosts.setdefault(host, threading.BoundedSemaphore(PER_HOST))
 
@@ -471,7 +470,11 @@ class Checker:
         # A server trickling bytes within each read timeout still ends here.
         deadline = time.monotonic() + 3 * self.settings.timeout
         try:
-            with self._host_slot(url), self._client.stream("GET", url) as response:
+            target = httpx.URL(url)
+        except (httpx.InvalidURL, ValueError) as exc:  # idna's errors are ValueErrors
+            raise _PageError(f"not a web address: {_printable(str(exc))[:120]}") from None
+        try:
+            with self._host_slot(target), self._client.stream("GET", target) as response:
                 final_url = str(response.url)
                 if response.status_code >= 400:
                     phrase = _printable(response.reason_phrase or "")[:80]
@@ -492,8 +495,9 @@ class Checker:
                     if time.monotonic() > deadline:
                         raise _PageError(f"page not read within {3 * self.settings.timeout:g} s")
                     chunks.append(chunk)
-        except httpx.HTTPError as exc:
-            raise _PageError(_reason(exc, self.settings.timeout)) from None
+        except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as exc:
+            # InvalidURL and idna's UnicodeError: a redirect to a malformed address.
+            raise _PageError(_printable(_reason(exc, self.settings.timeout))[:200]) from None
         return final_url, page_text(b"".join(chunks), content_type)
 
     def check_page(self, url: str, address: Address) -> PageResult:

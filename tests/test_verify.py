@@ -264,6 +264,20 @@ def test_unknown_host() -> None:
     assert (result.outcome, result.detail) == (Outcome.UNREACHABLE, "host not found (DNS)")
 
 
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("http://[bad/", "host not found (DNS)"),
+        ("http://xn--zz/", "not a web address: Invalid A-label"),
+        ("ftp://mission.test/", "not a web address: Request URL has an unsupported protocol"),
+    ],
+)
+def test_malformed_addresses_are_unreachable(source: str, reason: str) -> None:
+    result = _check(source)
+    assert result.outcome is Outcome.UNREACHABLE
+    assert result.detail.startswith(reason)
+
+
 def test_no_page_to_check() -> None:
     result = _check("")
     assert (result.outcome, result.detail) == (
@@ -429,14 +443,16 @@ def test_user_agent_names_nkletters(url: Callable[[str], str], server: _Server) 
         ["", "text/html", "text/plain; charset=big5", "text/html; charset=bogus", "text/xml"]
     ),
     status=st.sampled_from([200, 200, 301, 404, 503]),
+    location=st.sampled_from(["http://mission.test/", "http://[bad/", "http://xn--zz/", "/a b"])
+    | st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30),
 )
 def test_any_page_bytes_give_a_result_never_an_exception(
-    body: bytes, content_type: str, status: int
+    body: bytes, content_type: str, status: int, location: str
 ) -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         headers = {"content-type": content_type} if content_type else {}
         if status == 301:
-            headers["location"] = "http://mission.test/"
+            headers["location"] = location
         return httpx.Response(status, content=body, headers=headers)
 
     with verify.Checker(transport=httpx.MockTransport(answer)) as checker:
