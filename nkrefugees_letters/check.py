@@ -244,49 +244,8 @@ def _check_directory(
 
 def _check_mission_file(path: Path, problems: list[Problem]) -> list[Mission]:
     """The valid missions of one file; a problem for each invalid one."""
-    try:
-        raw = yamlio.load_file(path)
-        with yamlio.collecting() as collected:
-            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
-            entries = list(top.items("missions"))
-        problems += [Problem.from_error(e) for e in collected]
-        version = top.text("schema_version", required=True)
-    except DataError as error:
-        problems.append(Problem.from_error(error))
-        return []
-    if version != missions.SCHEMA_VERSION:
-        problems.append(
-            Problem(
-                f"schema_version {version!r} is not supported",
-                f"this version of nkletters reads schema_version {missions.SCHEMA_VERSION!r}",
-                path,
-                top.line("schema_version"),
-            )
-        )
-        return []
-    found: list[Mission] = []
-    seen: dict[str, int] = {}
-    for index, entry in entries:
-        try:
-            # One mission at a time, so that every broken one is reported.
-            mission = missions._mission(entry, path, index)
-        except DataError as error:
-            problems.append(Problem.from_error(error))
-            continue
-        line = yamlio.line_of(entry) or 0
-        if mission.id in seen:
-            problems.append(
-                Problem(
-                    f"missions[{index}].id: duplicate id {mission.id!r} "
-                    f"(first on line {seen[mission.id]})",
-                    "each mission needs its own id",
-                    path,
-                    line,
-                )
-            )
-            continue
-        seen[mission.id] = line
-        found.append(mission)
+    found, errors = missions.check_file(path)
+    problems += [Problem.from_error(e) for e in errors]
     return found
 
 

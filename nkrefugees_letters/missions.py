@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import hashlib
@@ -15,13 +16,29 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__, i18n, yamlio
+from . import __version__, i18n, phones, postal, yamlio
 from .errors import DataError, MissionClosed, MissionNotFound
 from .resources import missions_file
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+READABLE_SCHEMAS = ("1", "2")
+"""Schema 2 says how well each address is known (``confidence``); files in schema 1, which
+only said ``verified: true/false``, are still read (true → official, false → single)."""
 KINDS = ("embassy", "consulate-general", "consulate")
 STATUSES = ("open", "closed")
+
+CONFIDENCE_LEVELS = ("official", "official-copy", "secondary", "single", "none")
+"""How an address is known, best first:
+
+- ``official``: the mission's own page, or the Foreign Ministry's, read;
+- ``official-copy``: a dated copy of an official list (``source`` is the official page,
+  ``source_copy`` the copy that was read);
+- ``secondary``: two independent non-official pages agree;
+- ``single``: one non-official page;
+- ``none``: no page gives a street address.
+"""
+CONFIRMED_LEVELS = ("official", "official-copy")
+"""Levels at which a letter prints without a warning."""
 
 MISSION_FIELDS = (
     "id",
@@ -29,8 +46,11 @@ MISSION_FIELDS = (
     "name",
     "name_zh",
     "local_name",
+    "names",
     "aliases",
     "address",
+    "host_country",
+    "consular_office",
     "phone",
     "website",
     "consular_district",
@@ -43,14 +63,20 @@ MISSION_FIELDS = (
     "closed_on",
     "successor",
     "head_of_mission",
+    "confidence",
     "source",
     "source_date",
     "source_date_kind",
-    "verified",
+    "source_copy",
+    "source_copy_date",
     "note",
     "superseded",
 )
+SCHEMA_1_ONLY = ("verified",)
+"""Fields of schema 1 that schema 2 replaced (``verified`` → ``confidence``)."""
 ADDRESS_FIELDS = ("lines", "locality", "region", "postal_code", "country")
+OFFICE_FIELDS = ("address", "source", "source_date", "source_date_kind", "note")
+SUPERSEDED_FIELDS = ("address", "source", "source_date", "source_date_kind", "note")
 COORDINATES = ("source", "city")
 """Where a mission's latitude/longitude come from: its source page, or the gazetteer's
 position of its city (precision: the city centre, within a few km of the door)."""
@@ -130,25 +156,6 @@ def postal_code_fits(code: str, country: str) -> bool:
     return pattern is None or re.fullmatch(pattern, code.strip()) is not None
 
 
-# How each country writes the last lines of a postal address. {region} and
-# {postal_code} drop out cleanly when a mission has none. Default: "{postal_code} {locality}".
-_LOCALITY_FORMATS: dict[str, str] = {
-    "US": "{locality}, {region} {postal_code}",
-    "CA": "{locality} {region}  {postal_code}",
-    "AU": "{locality} {region} {postal_code}",
-    "GB": "{locality}\n{postal_code}",
-    "IE": "{locality}\n{postal_code}",
-    "ZA": "{locality}\n{postal_code}",
-    "KR": "{locality} {postal_code}",
-    "JP": "{locality}, {region} {postal_code}",
-    "PE": "{locality} {postal_code}",
-    "MX": "{postal_code} {locality}, {region}",
-    "NZ": "{locality} {postal_code}",
-    "SG": "{locality} {postal_code}",
-    "IN": "{locality} {postal_code}",
-}
-
-
 @dataclass(frozen=True)
 class Address:
     """A postal address: street lines, then locality, region and postal code."""
@@ -161,29 +168,32 @@ class Address:
 
     def postal_lines(self) -> tuple[str, ...]:
         """The address as it is written on an envelope in the mission's own country."""
-        if self.country in ("JP", "KR", "CN", "TW") and _has_cjk(" ".join(self.lines)):
-            return self._big_to_small()
-        pattern = _LOCALITY_FORMATS.get(self.country, "{postal_code} {locality}")
-        tail = pattern.format(
-            locality=self.locality, region=self.region, postal_code=self.postal_code
+        return postal.postal_lines(
+            self.lines, self.locality, self.region, self.postal_code, self.country
         )
-        cleaned = [
-            re.sub(r"\s{3,}", "  ", re.sub(r"^[\s,]+|[\s,]+$", "", t)) for t in tail.split("\n")
-        ]
-        cleaned = [re.sub(r" ,", ",", t) for t in cleaned]
-        return (*self.lines, *(t for t in cleaned if t))
 
-    def _big_to_small(self) -> tuple[str, ...]:
-        # Japanese and Korean addresses in their own script run from the largest unit
-        # to the smallest, after the postal code: 〒106-0046 東京都港区元麻布…
-        if self.country == "JP":
-            postal = f"〒{self.postal_code}" if self.postal_code else ""
-            return tuple(
-                line for line in (postal, self.region + self.locality + "".join(self.lines)) if line
-            )
-        postal = f"({self.postal_code})" if self.postal_code else ""
-        street = " ".join(part for part in (self.region, self.locality, *self.lines) if part)
-        return tuple(line for line in (postal, street) if line)
+
+@dataclass(frozen=True)
+class Office:
+    """A second door of a mission: its public consular office, where volunteers may be
+    received, when it is not where letters to the head of mission go."""
+
+    address: Address
+    source: str
+    source_date: date | None = None
+    source_date_kind: str = "page"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Superseded:
+    """An old address of a mission, kept so that nobody re-adds it."""
+
+    address: str
+    source: str = ""
+    source_date: date | None = None
+    source_date_kind: str = "page"
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -218,10 +228,34 @@ class Mission:
     source_date_kind: str = "page"
     """``page``: the date the source page shows; ``accessed``: the page is undated."""
     district_source: str = ""
-    verified: bool = True
+    confidence: str = "none"
+    """One of :data:`CONFIDENCE_LEVELS`: how well the address is known."""
+    source_copy: str = ""
+    """For ``official-copy``: the URL of the copy of the official list that was read."""
+    source_copy_date: date | None = None
+    names: tuple[tuple[str, str], ...] = ()
+    """The mission's name in other languages, as (language code, name) pairs."""
+    host_country: str = ""
+    """The country the mission is accredited to, when its office is in another (the
+    embassy to Libya works from Tunis); empty when it is the address's country."""
+    consular_office: Office | None = None
+    superseded: tuple[Superseded, ...] = ()
     note: str = ""
     origin: str = ""
     """File and line the entry came from, for messages."""
+
+    @property
+    def verified(self) -> bool:
+        """True when an official page, or a dated copy of one, gives the address."""
+        return self.confidence in CONFIRMED_LEVELS
+
+    def name_in(self, language: str) -> str:
+        """The mission's official name in ``language`` where the directory has it, else ''."""
+        if language == "zh" and self.name_zh:
+            return self.name_zh
+        if language == "en":
+            return self.name
+        return dict(self.names).get(language, "")
 
     @property
     def city(self) -> str:
@@ -231,7 +265,7 @@ class Mission:
     @property
     def country(self) -> str:
         """ISO 3166-1 alpha-2 code of the host country."""
-        return self.address.country
+        return self.host_country or self.address.country
 
     @property
     def is_open(self) -> bool:
@@ -294,7 +328,9 @@ class Directory:
         """``did you mean X? `` for a misspelt mission city, or an empty string."""
         names = sorted({m.city for m in self.missions if m.is_open})
         keyed = {normalise(n): n for n in names}
-        close = difflib.get_close_matches(normalise(city), list(keyed), n=3, cutoff=0.6)
+        # A weak likeness (Travers City ~ Davao City) is left to the gazetteer,
+        # which knows the town that was meant.
+        close = difflib.get_close_matches(normalise(city), list(keyed), n=3, cutoff=0.75)
         if not close:
             return ""
         return "did you mean " + " or ".join(keyed[c] for c in close) + "? "
@@ -325,13 +361,6 @@ def when_phrase(partial: str) -> str:
     year, month, *day = (int(part) for part in partial.split("-"))
     month_name = date(year, month, 1).strftime("%B")
     return f" on {day[0]} {month_name} {year}" if day else f" in {month_name} {year}"
-
-
-def _has_cjk(text: str) -> bool:
-    return any(
-        "\u3040" <= c <= "\u30ff" or "\u3400" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af"
-        for c in text
-    )
 
 
 def normalise(name: str) -> str:
@@ -412,32 +441,54 @@ CSV_COLUMNS = (
     "closed_on",
     "successor",
     "head_of_mission",
+    "confidence",
     "source",
     "source_date",
     "source_date_kind",
-    "verified",
+    "source_copy",
+    "consular_office",
+    "consular_office_source",
 )
 """Columns of ``nkletters missions list --format csv``; lists are joined with " | "."""
 
 
+def _address_record(address: Address) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "lines": list(address.lines),
+        "locality": address.locality,
+        "region": address.region,
+        "postal_code": address.postal_code,
+        "country": address.country,
+    }
+    return {k: v for k, v in record.items() if v}
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
 def to_record(mission: Mission) -> dict[str, Any]:
     """The mission as plain JSON-ready data, in schema order, leaving out empty fields."""
-    address: dict[str, Any] = {
-        "lines": list(mission.address.lines),
-        "locality": mission.address.locality,
-        "region": mission.address.region,
-        "postal_code": mission.address.postal_code,
-        "country": mission.address.country,
-    }
+    office = mission.consular_office
     record: dict[str, Any] = {
         "id": mission.id,
         "kind": mission.kind,
         "name": mission.name,
         "name_zh": mission.name_zh,
         "local_name": mission.local_name,
+        "names": dict(mission.names),
         "aliases": list(mission.aliases),
-        "address": {k: v for k, v in address.items() if v},
+        "address": _address_record(mission.address),
         "postal_lines": list(mission.address.postal_lines()),
+        "consular_office": {
+            "address": _address_record(office.address),
+            "postal_lines": list(office.address.postal_lines()),
+            "source": office.source,
+            "source_date": _day(office.source_date),
+            "note": office.note,
+        }
+        if office
+        else {},
         "phone": mission.phone,
         "website": mission.website,
         "consular_district": list(mission.consular_district),
@@ -450,10 +501,12 @@ def to_record(mission: Mission) -> dict[str, Any]:
         "closed_on": mission.closed_on,
         "successor": mission.successor,
         "head_of_mission": mission.head_of_mission,
+        "confidence": mission.confidence,
         "source": mission.source,
-        "source_date": mission.source_date.isoformat() if mission.source_date else "",
+        "source_date": _day(mission.source_date),
         "source_date_kind": mission.source_date_kind if mission.source_date else "",
-        "verified": mission.verified,
+        "source_copy": mission.source_copy,
+        "source_copy_date": _day(mission.source_copy_date),
         "note": mission.note,
     }
     return {k: v for k, v in record.items() if v not in ("", None, [], {})}
@@ -463,7 +516,11 @@ def to_row(mission: Mission) -> dict[str, str]:
     """The mission as one flat CSV row (see :data:`CSV_COLUMNS`)."""
     record = to_record(mission)
     address = record.pop("address")
+    office = record.pop("consular_office", {})
     flat: dict[str, Any] = {**record, **address, "address_lines": address.get("lines", [])}
+    if office:
+        flat["consular_office"] = ", ".join(office["postal_lines"])
+        flat["consular_office_source"] = office["source"]
     row: dict[str, str] = {}
     for column in CSV_COLUMNS:
         value = flat.get(column, "")
@@ -473,6 +530,10 @@ def to_row(mission: Mission) -> dict[str, str]:
             value = "true" if value else "false"
         row[column] = "" if value is None else str(value)
     return row
+
+
+LABEL_WIDTH = len("consular office") + 2
+"""Width of the label column of :func:`describe`'s lines, as ``missions show`` prints them."""
 
 
 def describe(mission: Mission, *, notes: bool = True) -> list[tuple[str, str]]:
@@ -498,17 +559,38 @@ def describe(mission: Mission, *, notes: bool = True) -> list[tuple[str, str]]:
     if mission.successor:
         status += f", district now served by {mission.successor}"
     rows.append(("status", status))
+    rows.append(("confidence", f"{mission.confidence}: {CONFIDENCE_TEXT[mission.confidence]}"))
     if mission.source:
-        when = mission.source_date.isoformat() if mission.source_date else "undated"
-        if mission.source_date and mission.source_date_kind == "accessed":
-            when += ", the day the undated page was read"
-        rows.append(("source", f"{mission.source} ({when})"))
-    rows.append(
-        ("verified", "yes" if mission.verified else "no: no official page confirms the address")
-    )
+        rows.append(
+            ("source", _cited(mission.source, mission.source_date, mission.source_date_kind))
+        )
+    if mission.source_copy:
+        rows.append(("copy read", _cited(mission.source_copy, mission.source_copy_date, "page")))
+    office = mission.consular_office
+    if office:
+        lines = office.address.postal_lines()
+        rows += [("consular office" if i == 0 else "", line) for i, line in enumerate(lines)]
+        rows.append(("", _cited(office.source, office.source_date, office.source_date_kind)))
     if mission.note and notes:
         rows.append(("note", mission.note))
     return rows
+
+
+CONFIDENCE_TEXT = {
+    "official": "the mission's or the Foreign Ministry's own page gives this address",
+    "official-copy": "a dated copy of the Foreign Ministry's list gives this address",
+    "secondary": "two independent non-official pages agree; no official page was read",
+    "single": "one non-official page gives this address; check it before delivery",
+    "none": "no page gives a street address",
+}
+"""What each confidence level means, for ``missions show`` and ``check``."""
+
+
+def _cited(url: str, when: date | None, kind: str) -> str:
+    day = when.isoformat() if when else "undated"
+    if when and kind == "accessed":
+        day += ", the day the undated page was read"
+    return f"{url} ({day})"
 
 
 def status_text(mission: Mission) -> str:
@@ -586,52 +668,115 @@ def _write_cache(key: str, missions: list[Mission]) -> None:
 
 
 def _to_json(mission: Mission) -> dict[str, Any]:
-    entry = dataclasses.asdict(mission)
-    entry["source_date"] = mission.source_date.isoformat() if mission.source_date else None
+    entry: dict[str, Any] = _dates_to_text(dataclasses.asdict(mission))
     return entry
 
 
+def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_dates_to_text(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def _from_json(entry: dict[str, Any]) -> Mission:
-    address = entry.pop("address")
-    address["lines"] = tuple(address["lines"])
+    entry["address"] = _address_from_json(entry["address"])
     for name in ("aliases", "consular_district", "namesakes"):
         entry[name] = tuple(entry[name])
-    if entry["source_date"]:
-        entry["source_date"] = date.fromisoformat(entry["source_date"])
-    return Mission(address=Address(**address), **entry)
+    entry["names"] = tuple((lang, name) for lang, name in entry["names"])
+    for name in ("source_date", "source_copy_date"):
+        entry[name] = _date_from_json(entry[name])
+    office = entry["consular_office"]
+    if office:
+        office["address"] = _address_from_json(office["address"])
+        office["source_date"] = _date_from_json(office["source_date"])
+        entry["consular_office"] = Office(**office)
+    entry["superseded"] = tuple(
+        Superseded(**{**old, "source_date": _date_from_json(old["source_date"])})
+        for old in entry["superseded"]
+    )
+    return Mission(**entry)
+
+
+def _address_from_json(address: dict[str, Any]) -> Address:
+    return Address(**{**address, "lines": tuple(address["lines"])})
+
+
+def _date_from_json(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _parse_file(path: Path) -> list[Mission]:
-    top = yamlio.Fields(yamlio.load_file(path), path, "", ("schema_version", "missions"))
-    version = top.text("schema_version", required=True)
-    if version != SCHEMA_VERSION:
-        raise DataError(
-            f"schema_version {version!r} is not supported",
-            path=path,
-            line=top.line("schema_version"),
-            hint=f"this version of nkletters reads schema_version {SCHEMA_VERSION!r}",
-        )
+    found, problems = _read_file(path, collect=False)
+    assert not problems  # without collect, the first problem raises
+    return found
+
+
+def check_file(path: Path) -> tuple[list[Mission], list[DataError]]:
+    """Every valid mission of one file, and every problem found in it.
+
+    The loader's "collect all errors" mode, for ``nkletters check``: each broken
+    mission is reported and left out instead of stopping at the first.
+    """
+    return _read_file(path, collect=True)
+
+
+def _gathering(collect: bool) -> contextlib.AbstractContextManager[list[DataError]]:
+    """Record the problems of optional fields when collecting; else raise the first."""
+    return yamlio.collecting() if collect else contextlib.nullcontext([])
+
+
+def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataError]]:
+    problems: list[DataError] = []
+    try:
+        raw = yamlio.load_file(path)
+        with _gathering(collect) as collected:
+            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
+            entries = list(top.items("missions"))
+        problems += collected
+        version = top.text("schema_version", required=True)
+        if version not in READABLE_SCHEMAS:
+            raise DataError(
+                f"schema_version {version!r} is not supported",
+                path=path,
+                line=top.line("schema_version"),
+                hint="this version of nkletters reads schema_version "
+                + " or ".join(repr(v) for v in READABLE_SCHEMAS),
+            )
+    except DataError as error:
+        if not collect:
+            raise
+        return [], [*problems, error]
     missions: list[Mission] = []
     seen: dict[str, int] = {}
-    for index, raw in top.items("missions"):
-        mission = _mission(raw, path, index)
-        line = yamlio.line_of(raw) or 0
-        if mission.id in seen:
-            raise DataError(
-                f"missions[{index}].id: duplicate id {mission.id!r} "
-                f"(first on line {seen[mission.id]})",
-                path=path,
-                line=line,
-                hint="each mission needs its own id",
-            )
+    for index, entry in entries:
+        try:
+            with _gathering(collect) as collected:
+                mission = _mission(entry, path, index, version)
+            problems += collected
+            line = yamlio.line_of(entry) or 0
+            if mission.id in seen:
+                raise DataError(
+                    f"missions[{index}].id: duplicate id {mission.id!r} "
+                    f"(first on line {seen[mission.id]})",
+                    path=path,
+                    line=line,
+                    hint="each mission needs its own id",
+                )
+        except DataError as error:
+            if not collect:
+                raise
+            problems.append(error)  # one mission at a time, so that every broken one is told
+            continue
         seen[mission.id] = line
         missions.append(mission)
-    return missions
+    return missions, problems
 
 
-def _mission(raw: object, path: Path, index: int) -> Mission:
-    where = f"missions[{index}]"
-    fields = yamlio.Fields(raw, path, where, MISSION_FIELDS)
+def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION) -> Mission:
+    allowed = MISSION_FIELDS + SCHEMA_1_ONLY if version == "1" else MISSION_FIELDS
+    fields = yamlio.Fields(raw, path, f"missions[{index}]", allowed)
     mission_id = fields.text("id", required=True).lower()
     if not _ID.match(mission_id):
         raise fields.error(
@@ -641,63 +786,147 @@ def _mission(raw: object, path: Path, index: int) -> Mission:
         )
     address_fields = fields.mapping("address", ADDRESS_FIELDS, required=True)
     assert address_fields is not None
-    country = address_fields.text("country", required=True).upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise address_fields.error(
-            f"country: expected a two-letter ISO 3166-1 code, got {country!r}",
-            address_fields.line("country"),
-        )
-    if not i18n.is_country_code(country):
-        raise address_fields.error(
-            f"country: {country!r} is not an ISO 3166-1 country code",
-            address_fields.line("country"),
-            hint="use the two-letter code, e.g. GB for the United Kingdom",
-        )
-    postal_code = address_fields.text("postal_code")
-    if postal_code and not postal_code_fits(postal_code, country):
-        raise address_fields.error(
-            f"postal_code: {postal_code!r} is not a postal code of {country}",
-            address_fields.line("postal_code"),
-            hint="copy it as the source page writes it; leave it out if no page gives it",
-        )
-    if mission_id[:2] != country.lower():
+    address = _address(address_fields)
+    host = _host_country(fields)
+    if mission_id[:2] != (host or address.country).lower():
         raise fields.error(
-            f"id: {mission_id!r} should start with the country code {country.lower()!r}",
+            f"id: {mission_id!r} should start with the country code "
+            f"{(host or address.country).lower()!r}",
             fields.line("id"),
         )
-    address = Address(
-        lines=address_fields.text_list("lines"),
-        locality=address_fields.text("locality", required=True),
-        region=address_fields.text("region"),
+    status = fields.choice("status", STATUSES, default="open")
+    for key in ("source", "website", "district_source", "source_copy"):
+        _check_url(fields, key)
+    if status == "closed" and not fields.has("closed_on"):
+        raise fields.error(
+            "closed_on: a closed mission needs the date it closed", fields.line("status")
+        )
+    latitude, longitude, coordinates = _position(fields)
+    return Mission(
+        id=mission_id,
+        kind=fields.choice("kind", KINDS),
+        name=fields.text("name", required=True),
+        address=address,
+        host_country=host,
+        status=status,
+        name_zh=fields.text("name_zh"),
+        local_name=fields.text("local_name"),
+        names=_names(fields),
+        aliases=fields.text_list("aliases"),
+        phone=_phone(fields, address.country),
+        website=fields.text("website"),
+        consular_district=fields.text_list("consular_district"),
+        latitude=latitude,
+        longitude=longitude,
+        coordinates=coordinates,
+        namesakes=fields.text_list("namesakes"),
+        closed_on=fields.partial_date("closed_on"),
+        successor=fields.text("successor").lower(),
+        head_of_mission=fields.text("head_of_mission"),
+        source=fields.text("source"),
+        source_date=fields.date("source_date"),
+        source_date_kind=_date_kind(fields),
+        district_source=fields.text("district_source"),
+        confidence=_confidence(fields, version, status, address),
+        source_copy=fields.text("source_copy"),
+        source_copy_date=fields.date("source_copy_date"),
+        consular_office=_office(fields),
+        superseded=_superseded(fields),
+        note=fields.text("note"),
+        origin=f"{path}:{yamlio.line_of(raw)}",
+    )
+
+
+def _address(fields: yamlio.Fields) -> Address:
+    country = fields.text("country", required=True).upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise fields.error(
+            f"country: expected a two-letter ISO 3166-1 code, got {country!r}",
+            fields.line("country"),
+        )
+    if not i18n.is_country_code(country):
+        raise fields.error(
+            f"country: {country!r} is not an ISO 3166-1 country code",
+            fields.line("country"),
+            hint="use the two-letter code, e.g. GB for the United Kingdom",
+        )
+    postal_code = fields.text("postal_code")
+    if postal_code and not postal_code_fits(postal_code, country):
+        raise fields.error(
+            f"postal_code: {postal_code!r} is not a postal code of {country}",
+            fields.line("postal_code"),
+            hint="copy it as the source page writes it; leave it out if no page gives it",
+        )
+    return Address(
+        lines=fields.text_list("lines"),
+        locality=fields.text("locality", required=True),
+        region=fields.text("region"),
         postal_code=postal_code,
         country=country,
     )
-    status = fields.choice("status", STATUSES, default="open")
-    for key in ("source", "website", "district_source"):
-        value = fields.text(key)
-        if value and not _URL.match(value):
-            raise fields.error(
+
+
+def _host_country(fields: yamlio.Fields) -> str:
+    host = fields.text("host_country").upper()
+    if host and not i18n.is_country_code(host):
+        raise fields.error(
+            f"host_country: {host!r} is not an ISO 3166-1 country code",
+            fields.line("host_country"),
+            hint="the two-letter code of the country the mission is accredited to",
+        )
+    return host
+
+
+def _check_url(fields: yamlio.Fields, key: str) -> None:
+    value = fields.text(key)
+    if value and not _URL.match(value):
+        yamlio.report(
+            fields.error(
                 f"{key}: expected a web address starting with http:// or https://",
                 fields.line(key),
             )
-    verified_default = not (status == "open" and not address.lines)
-    verified = fields.boolean("verified", default=verified_default)
-    if verified and not fields.has("source"):
-        raise fields.error(
-            "source: a verified address needs the URL of the page it came from",
-            fields.line("source"),
-            hint="add 'source: https://…' and 'source_date: YYYY-MM-DD', or set 'verified: false'",
         )
-    if verified and fields.has("source") and not fields.has("source_date"):
+
+
+def _date_kind(fields: yamlio.Fields) -> str:
+    return fields.choice("source_date_kind", SOURCE_DATE_KINDS, default="page")
+
+
+def _confidence(fields: yamlio.Fields, version: str, status: str, address: Address) -> str:
+    """The confidence level, with the sources each level needs."""
+    if version == "1":
+        # Schema 1 said only whether an official page confirms the address.
+        verified = fields.boolean("verified", default=not (status == "open" and not address.lines))
+        level = "official" if verified else ("single" if address.lines else "none")
+    else:
+        level = fields.choice(
+            "confidence", CONFIDENCE_LEVELS, default="single" if address.lines else "none"
+        )
+    unsourced_v1 = version == "1" and level != "official"  # schema 1 did not ask for one
+    if level != "none" and not fields.has("source") and not unsourced_v1:
+        raise fields.error(
+            f"source: an address known at confidence {level!r} needs the URL of its page",
+            fields.line("source"),
+            hint="add 'source: https://…' and 'source_date: YYYY-MM-DD', or set 'confidence: none'",
+        )
+    if fields.has("source") and not fields.has("source_date"):
         raise fields.error(
             "source_date: required with source",
             fields.line("source"),
             hint="the date the source page shows, as YYYY-MM-DD",
         )
-    if status == "closed" and not fields.has("closed_on"):
+    if level == "official-copy" and not (
+        fields.has("source_copy") and fields.has("source_copy_date")
+    ):
         raise fields.error(
-            "closed_on: a closed mission needs the date it closed", fields.line("status")
+            "source_copy: an official-copy address needs the URL and date of the copy read",
+            fields.line("confidence"),
+            hint="add 'source_copy: https://…' and 'source_copy_date: YYYY-MM-DD'",
         )
+    return level
+
+
+def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
     latitude = fields.number("latitude", -90, 90)
     longitude = fields.number("longitude", -180, 180)
     if (latitude is None) != (longitude is None):
@@ -713,39 +942,78 @@ def _mission(raw: object, path: Path, index: int) -> Mission:
         )
     if latitude is not None:
         coordinates = fields.choice("coordinates", COORDINATES, default="source")
-    date_kind = fields.text("source_date_kind").lower() or "page"
-    if date_kind not in SOURCE_DATE_KINDS:
-        raise fields.error(
-            f"source_date_kind: expected one of {', '.join(SOURCE_DATE_KINDS)}, got {date_kind!r}",
-            fields.line("source_date_kind"),
+    return latitude, longitude, coordinates
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
+    value = fields.data.get("names")
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, yamlio.Mapping):
+        yamlio.report(
+            fields.error(
+                "names: expected a mapping of language codes to names (ja: 中華人民共和国…)",
+                fields.line("names"),
+            )
         )
-    return Mission(
-        id=mission_id,
-        kind=fields.choice("kind", KINDS),
-        name=fields.text("name", required=True),
-        address=address,
-        status=status,
-        name_zh=fields.text("name_zh"),
-        local_name=fields.text("local_name"),
-        aliases=fields.text_list("aliases"),
-        phone=fields.text("phone"),
-        website=fields.text("website"),
-        consular_district=fields.text_list("consular_district"),
-        latitude=latitude,
-        longitude=longitude,
-        coordinates=coordinates,
-        namesakes=fields.text_list("namesakes"),
-        closed_on=fields.partial_date("closed_on"),
-        successor=fields.text("successor").lower(),
-        head_of_mission=fields.text("head_of_mission"),
-        source=fields.text("source"),
-        source_date=fields.date("source_date"),
-        source_date_kind=date_kind,
-        district_source=fields.text("district_source"),
-        verified=verified,
-        note=fields.text("note"),
-        origin=f"{path}:{yamlio.line_of(raw)}",
+        return ()
+    languages = [key for key in value if _LANGUAGE.match(key)]
+    names = yamlio.Fields(value, fields.path, fields.qualified("names"), languages)
+    return tuple((lang, names.text(lang)) for lang in languages if names.text(lang))
+
+
+def _phone(fields: yamlio.Fields, country: str) -> str:
+    number = fields.text("phone")
+    if number:
+        problem = phones.problem(number, country)
+        if problem:
+            yamlio.report(
+                fields.error(
+                    f"phone: {number!r} {problem}",
+                    fields.line("phone"),
+                    hint="copy the number as the source page gives it, with its country code",
+                )
+            )
+            return ""
+    return number
+
+
+def _office(fields: yamlio.Fields) -> Office | None:
+    office = fields.mapping("consular_office", OFFICE_FIELDS)
+    if office is None:
+        return None
+    address_fields = office.mapping("address", ADDRESS_FIELDS, required=True)
+    assert address_fields is not None
+    _check_url(office, "source")
+    return Office(
+        address=_address(address_fields),
+        source=office.text("source", required=True),
+        source_date=office.date("source_date", required=True),
+        source_date_kind=_date_kind(office),
+        note=office.text("note"),
     )
+
+
+def _superseded(fields: yamlio.Fields) -> tuple[Superseded, ...]:
+    old: list[Superseded] = []
+    for index, raw in fields.items("superseded"):
+        entry = yamlio.Fields(
+            raw, fields.path, fields.qualified(f"superseded[{index}]"), SUPERSEDED_FIELDS
+        )
+        _check_url(entry, "source")
+        old.append(
+            Superseded(
+                address=entry.text("address", required=True),
+                source=entry.text("source"),
+                source_date=entry.date("source_date"),
+                source_date_kind=_date_kind(entry),
+                note=entry.text("note"),
+            )
+        )
+    return tuple(old)
 
 
 def _check_successors(directory: Directory) -> None:

@@ -7,6 +7,7 @@ the page that confirmed them, so that a coordinator's fresh check travels to oth
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -61,7 +62,8 @@ def _cell(value: str) -> str:
 def report_csv(results: Sequence[Verification], today: date) -> str:
     """One row per mission (:data:`REPORT_COLUMNS`), every cell safe to open in a spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    # CRLF rows (RFC 4180): the writer then also quotes a field holding a lone CR.
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for result in results:
         writer.writerow({k: _cell(v) for k, v in _row(result, today).items()})
@@ -109,25 +111,45 @@ def overlay_yaml(results: Sequence[Verification], today: date) -> str:
 
 
 def _entry(result: Verification, today: date) -> dict[str, Any]:
+    mission = result.mission
     record = {
-        key: value
-        for key, value in missions.to_record(result.mission).items()
-        if key in missions.MISSION_FIELDS
+        key: _plain(getattr(mission, key)) for key in missions.MISSION_FIELDS if key != "names"
     }
-    # These describe how the old address was known; the page just read replaces them.
-    for key in ("verified", "source_copy", "source_copy_date"):
-        record.pop(key, None)
+    record["names"] = dict(mission.names)
+    # These said how the old address was known; the page just read replaces them.
+    record.update(source_copy="", source_copy_date="")
     note = f"Address confirmed on {result.url} by 'nkletters missions verify' on {today}."
-    if record.get("note"):
-        note += f" Earlier note: {record['note']}"
+    if mission.note:
+        note += f" Earlier note: {mission.note}"
     record.update(
+        confidence="official",
         source=result.url,
         source_date=today.isoformat(),
         source_date_kind="accessed",
-        confidence="official",
         note=note,
     )
-    return record
+    if mission.latitude is None:
+        record.pop("coordinates", None)
+    return {key: value for key, value in record.items() if not _empty(value)}
+
+
+def _plain(value: Any) -> Any:
+    """A mission's value as YAML-ready data: addresses, offices and old addresses as
+    mappings of their fields, tuples as lists, dates as YYYY-MM-DD, numbers as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if not fields.get("source_date"):
+            fields.pop("source_date_kind", None)  # says what the date is; there is none
+        return {key: item for key, item in fields.items() if not _empty(item)}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
 def _item(value: dict[str, Any], pad: str) -> list[str]:

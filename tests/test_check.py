@@ -287,7 +287,15 @@ def test_bare_data_lists_every_stale_builtin_source(run: Run) -> None:
     assert old, "the built-in directory has old sources to list"
     result = run("check", "--data")
     assert result.exit_code == 0
-    listed = [line for line in result.stdout.splitlines() if "source dated" in line]
+    listed = [
+        line
+        for line in result.stdout.splitlines()
+        if "source dated" in line or "source seen" in line
+    ]
     assert len(listed) == len(old)
-    assert all(f": {mission_id}: source dated" in result.stdout for mission_id in old)
+    assert all(
+        f": {mission_id}: source dated" in result.stdout
+        or f": {mission_id}: source seen" in result.stdout
+        for mission_id in old
+    )
     assert "built-in addresses were last confirmed" not in result.stderr

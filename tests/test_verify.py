@@ -479,7 +479,7 @@ def chicago_data(tmp_path: Path, url: Callable[[str], str]) -> Callable[[str], P
     def write(path: str) -> Path:
         data = tmp_path / f"chicago{path.replace('/', '-')}.yaml"
         data.write_text(
-            f"""schema_version: "1"
+            f"""schema_version: "2"
 missions:
   - id: us-chicago
     kind: consulate-general
@@ -490,6 +490,7 @@ missions:
       region: IL
       postal_code: "60654"
       country: US
+    confidence: single
     source: {url(path)}
     source_date: 2026-11-27
     source_date_kind: accessed
@@ -611,7 +612,7 @@ def test_report_csv_and_json(
         "url": url("/changed.html"),
         "detail": "The office at Erie Street is closed.",
         "name": "Consulate General of the People's Republic of China in Chicago",
-        "address": "100 West Erie Street | Chicago, IL 60654",
+        "address": "100 West Erie Street | CHICAGO, IL 60654",
         "checked_on": date.today().isoformat(),
     }
     assert rows == [expected]
@@ -692,7 +693,33 @@ def test_overlay_holds_the_confirmed_missions(
         "country": "US",
     }
     assert "verified" not in entry
-    assert set(entry) <= set(missions.MISSION_FIELDS) | {"confidence"}
+    assert set(entry) <= set(missions.MISSION_FIELDS)
+    mission = missions.load([overlay]).get("us-chicago")
+    assert (mission.confidence, mission.source) == ("official", url("/confirmed.html"))
+
+
+def test_overlay_travels_a_letter_prints_without_the_warning(
+    run: Run, chicago_data: Callable[[str], Path], tmp_path: Path
+) -> None:
+    data, overlay = chicago_data("/confirmed.html"), tmp_path / "confirmed.yaml"
+    before = run("generate", "--mission", "us-chicago", "--data", str(data), "--dry-run")
+    warning = "not confirmed by an official page (us-chicago)"
+    assert warning in before.stderr
+    result = run(
+        "missions",
+        "verify",
+        "--mission",
+        "us-chicago",
+        "--data",
+        str(data),
+        "--overlay",
+        str(overlay),
+    )
+    assert result.exit_code == 0, result.stderr
+    after = run("generate", "--mission", "us-chicago", "--data", str(overlay), "--dry-run")
+    assert after.exit_code == 0, after.stderr
+    assert warning not in after.stderr
+    assert "1 would be written, 0 failed" in after.stderr
 
 
 def test_command_timeout_and_jobs(
