@@ -15,7 +15,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
@@ -429,13 +429,23 @@ def _reason(exc: Exception, timeout: float) -> str:
 class Checker:
     """Fetches pages and checks missions; one HTTP client, shared by threads.
 
-    Use as a context manager. ``transport`` replaces the network (for tests).
+    Use as a context manager. A page in ``shared`` (one the Foreign Ministry's list
+    gives for 172 embassies) is fetched once and kept for the run. ``transport``
+    replaces the network (for tests).
     """
 
     def __init__(
-        self, settings: Settings = Settings(), *, transport: httpx.BaseTransport | None = None
+        self,
+        settings: Settings = Settings(),
+        *,
+        shared: Collection[str] = (),
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings
+        self._shared = frozenset(shared)
+        self._kept: dict[str, tuple[str, str] | str] = {}
+        """A shared page's final URL and text, or why it could not be read."""
+        self._page_locks: dict[str, threading.Lock] = {}
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(settings.timeout),
@@ -500,10 +510,27 @@ class Checker:
             raise _PageError(_printable(_reason(exc, self.settings.timeout))[:200]) from None
         return final_url, page_text(b"".join(chunks), content_type)
 
+    def _read(self, url: str) -> tuple[str, str]:
+        """:meth:`fetch`, or for a shared page the one fetch of this run."""
+        if url not in self._shared:
+            return self.fetch(url)
+        with self._lock:
+            page_lock = self._page_locks.setdefault(url, threading.Lock())
+        with page_lock:  # the first thread fetches; the others wait for its result
+            if url not in self._kept:
+                try:
+                    self._kept[url] = self.fetch(url)
+                except _PageError as problem:
+                    self._kept[url] = str(problem)
+            kept = self._kept[url]
+        if isinstance(kept, str):
+            raise _PageError(kept)
+        return kept
+
     def check_page(self, url: str, address: Address) -> PageResult:
         """Fetch ``url`` and look for ``address`` on it."""
         try:
-            final_url, text = self.fetch(url)
+            final_url, text = self._read(url)
         except _PageError as problem:
             return PageResult(url, Outcome.UNREACHABLE, "", str(problem))
         match = find_address(address, text)
@@ -549,10 +576,13 @@ def verify_all(
     transport: httpx.BaseTransport | None = None,
 ) -> Iterator[Verification]:
     """Check each mission, ``jobs`` at a time, yielding the results in the given order."""
-    with Checker(settings, transport=transport) as checker:
+    chosen = list(missions)
+    uses = Counter(url for m in chosen for url in {m.source, m.website} if url)
+    shared = {url for url, count in uses.items() if count > 1}
+    with Checker(settings, shared=shared, transport=transport) as checker:
         pool = ThreadPoolExecutor(jobs)
         try:
-            yield from pool.map(checker.check, missions)
+            yield from pool.map(checker.check, chosen)
         finally:
             # On Ctrl-C (or a caller that stops early) the pages not yet asked for are not.
             pool.shutdown(cancel_futures=True)

@@ -124,15 +124,15 @@ class _Server(ThreadingHTTPServer):
 
     def enter(self, handler: _Handler) -> None:
         with self.lock:
-            # Counts only /slowish: a /slow page of an earlier test may still be sleeping.
-            if handler.path == "/slowish":
+            # Counts only /slowish…: a /slow page of an earlier test may still be sleeping.
+            if handler.path.startswith("/slowish"):
                 self.active += 1
                 self.most_active = max(self.most_active, self.active)
             self.user_agents.append(handler.headers.get("User-Agent", ""))
 
     def leave(self, handler: _Handler) -> None:
         with self.lock:
-            if handler.path == "/slowish":
+            if handler.path.startswith("/slowish"):
                 self.active -= 1
 
 
@@ -422,11 +422,26 @@ def test_parallel_checks_keep_order_and_the_per_host_limit(
     url: Callable[[str], str], server: _Server
 ) -> None:
     server.most_active = 0
-    paths = ["/slowish", "/changed.html", "/slowish", "/404", "/slowish", "/slowish"]
+    paths = ["/slowish?1", "/changed.html", "/slowish?2", "/404", "/slowish?3", "/slowish?4"]
     chosen = [_mission(url(p)) for p in paths]
     results = list(verify.verify_all(chosen, verify.Settings(timeout=5), jobs=6))
     assert [r.pages[0].url for r in results] == [url(p) for p in paths]
     assert 1 < server.most_active <= 2
+
+
+def test_a_page_several_missions_share_is_fetched_once(
+    url: Callable[[str], str], server: _Server
+) -> None:
+    paths = ["/confirmed.html", "/plain.txt", "/confirmed.html", "/404", "/confirmed.html", "/404"]
+    before = len(server.user_agents)
+    results = list(verify.verify_all([_mission(url(p)) for p in paths], jobs=4))
+    assert [r.outcome for r in results] == [Outcome.CONFIRMED] * 3 + [
+        Outcome.UNREACHABLE,
+        Outcome.CONFIRMED,
+        Outcome.UNREACHABLE,
+    ]
+    assert results[5].detail == "HTTP 404 Not Found"
+    assert len(server.user_agents) - before == 3  # each page once
 
 
 def test_user_agent_names_nkletters(url: Callable[[str], str], server: _Server) -> None:
@@ -783,7 +798,7 @@ def test_overlay_never_replaces_a_file_it_did_not_write(
 
 
 def test_stopping_early_fetches_no_more_pages(url: Callable[[str], str], server: _Server) -> None:
-    chosen = [_mission(url("/slowish")) for _ in range(8)]
+    chosen = [_mission(url(f"/slowish?{i}")) for i in range(8)]
     before = len(server.user_agents)
     results = verify.verify_all(chosen, jobs=2)
     next(results)
