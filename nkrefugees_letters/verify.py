@@ -30,6 +30,8 @@ from .missions import Address, Mission
 
 __all__ = [
     "MAX_PAGE_BYTES",
+    "MAX_REDIRECTS",
+    "PER_HOST",
     "USER_AGENT",
     "AddressMatch",
     "Checker",
@@ -52,7 +54,7 @@ PER_HOST = 2
 """At most this many requests at once to one host: most missions share a few servers."""
 MAX_REDIRECTS = 5
 
-_DETECT_BYTES = 64 * 1024  # charset detection reads this much; enough for any real page
+_DETECT_BYTES = 64 * 1024  # what charset detection reads: the whole of 5 MB would be slow
 
 
 class Outcome(StrEnum):
