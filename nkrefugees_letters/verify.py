@@ -26,7 +26,7 @@ import charset_normalizer
 import httpx
 
 from . import __version__
-from .missions import Address, Mission
+from .missions import CONFIRMED_LEVELS, Address, Mission
 
 __all__ = [
     "MAX_PAGE_BYTES",
@@ -100,6 +100,10 @@ class Verification:
     """The page that decided: the one confirming, else the one read, else the first tried."""
     detail: str
     pages: tuple[PageResult, ...]
+    official: bool = False
+    """Confirmed on an official page: the mission's own site (its website's host), a
+    PRC government site (.gov.cn), or the source of an address already known at
+    ``official`` or ``official-copy``. A travel site confirming its own copy is not."""
 
 
 @dataclass(frozen=True)
@@ -565,9 +569,26 @@ def _decide(mission: Mission, pages: list[PageResult]) -> Verification:
                 detail = "the directory has no street address to compare"
             elif outcome is Outcome.CHANGED and not detail:
                 detail = "no word of the address on the page"
-            return Verification(mission, outcome, page.final_url, detail, tuple(pages))
+            official = outcome is Outcome.CONFIRMED and _official(mission, page)
+            return Verification(mission, outcome, page.final_url, detail, tuple(pages), official)
     reasons = "; ".join(p.detail if i == 0 else f"{p.url}: {p.detail}" for i, p in enumerate(pages))
     return Verification(mission, Outcome.UNREACHABLE, pages[0].url, reasons, tuple(pages))
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host.lower()
+    except (httpx.InvalidURL, ValueError):
+        return ""
+
+
+def _official(mission: Mission, page: PageResult) -> bool:
+    """Whether the page that confirmed the address is an official one (see Verification)."""
+    host = _host(page.final_url)
+    own_site = bool(host) and host == _host(mission.website)
+    government = host == "gov.cn" or host.endswith(".gov.cn")
+    known = page.url == mission.source and mission.confidence in CONFIRMED_LEVELS
+    return own_site or government or known
 
 
 def verify_all(

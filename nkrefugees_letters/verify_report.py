@@ -27,7 +27,16 @@ __all__ = [
     "summary",
 ]
 
-REPORT_COLUMNS = ("mission_id", "outcome", "url", "detail", "name", "address", "checked_on")
+REPORT_COLUMNS = (
+    "mission_id",
+    "outcome",
+    "url",
+    "official_page",
+    "detail",
+    "name",
+    "address",
+    "checked_on",
+)
 OVERLAY_MARK = "# Written by 'nkletters missions verify'"
 """The overlay's first line: a file starting with it may be replaced by the next check."""
 OVERLAY_SCHEMA_VERSION = "2"
@@ -47,6 +56,7 @@ def _row(result: Verification, today: date) -> dict[str, str]:
         "mission_id": result.mission.id,
         "outcome": str(result.outcome),
         "url": result.url,
+        "official_page": "yes" if result.official else "no",
         "detail": result.detail,
         "name": result.mission.name,
         "address": " | ".join(result.mission.address.postal_lines()),
@@ -93,8 +103,10 @@ def report_json(results: Sequence[Verification], today: date) -> str:
 def overlay_yaml(results: Sequence[Verification], today: date) -> str:
     """The confirmed missions as a ``--data`` file, each sourced to the page that confirmed it.
 
-    Every other field is the mission's as the directory holds it. ``nkletters generate
-    --data FILE`` then prints these letters without a warning.
+    Confirmed on an official page (:attr:`Verification.official`), a mission gets
+    ``confidence: official`` and ``nkletters generate --data FILE`` prints its letter
+    without a warning; confirmed on another page, it keeps its level, with the new date.
+    Every other field is the mission's as the directory holds it.
     """
     lines = [
         f"{OVERLAY_MARK} on {today.isoformat()}: the addresses it found on the",
@@ -116,13 +128,16 @@ def _entry(result: Verification, today: date) -> dict[str, Any]:
         key: _plain(getattr(mission, key)) for key in missions.MISSION_FIELDS if key != "names"
     }
     record["names"] = dict(mission.names)
-    # These said how the old address was known; the page just read replaces them.
-    record.update(source_copy="", source_copy_date="")
-    note = f"Address confirmed on {result.url} by 'nkletters missions verify' on {today}."
+    note = f"Address confirmed on {result.url} by 'nkletters missions verify' on {today}"
+    if result.official:
+        # These said how the old address was known; the official page just read replaces them.
+        record.update(confidence="official", source_copy="", source_copy_date="")
+        note += "."
+    else:
+        note += f", a page that is not official: confidence stays {mission.confidence!r}."
     if mission.note:
         note += f" Earlier note: {mission.note}"
     record.update(
-        confidence="official",
         source=result.url,
         source_date=today.isoformat(),
         source_date_kind="accessed",

@@ -8,6 +8,7 @@ A guard makes any other host fail as "not found", so no test can reach the netwo
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import json
@@ -489,10 +490,12 @@ def test_matching_free_text_never_raises(text: str, street: str, postal: str) ->
 
 @pytest.fixture
 def chicago_data(tmp_path: Path, url: Callable[[str], str]) -> Callable[[str], Path]:
-    """A --data file moving us-chicago's source to a page of the local server."""
+    """A --data file moving us-chicago's source to a page of the local server; with
+    ``own_site``, its website too, which makes that server the mission's own."""
 
-    def write(path: str) -> Path:
-        data = tmp_path / f"chicago{path.replace('/', '-')}.yaml"
+    def write(path: str, *, own_site: bool = False) -> Path:
+        data = tmp_path / f"chicago{path.replace('/', '-')}{'-own' if own_site else ''}.yaml"
+        website = f"    website: {url('/')}\n" if own_site else ""
         data.write_text(
             f"""schema_version: "2"
 missions:
@@ -509,7 +512,7 @@ missions:
     source: {url(path)}
     source_date: 2026-11-27
     source_date_kind: accessed
-""",
+{website}""",
             encoding="utf-8",
         )
         return data
@@ -625,6 +628,7 @@ def test_report_csv_and_json(
         "mission_id": "us-chicago",
         "outcome": "changed",
         "url": url("/changed.html"),
+        "official_page": "no",
         "detail": "The office at Erie Street is closed.",
         "name": "Consulate General of the People's Republic of China in Chicago",
         "address": "100 West Erie Street | CHICAGO, IL 60654",
@@ -682,7 +686,7 @@ def test_overlay_holds_the_confirmed_missions(
         "--mission",
         "us-chicago",
         "--data",
-        str(chicago_data("/moved")),
+        str(chicago_data("/moved", own_site=True)),
         "--overlay",
         str(overlay),
     )
@@ -716,7 +720,8 @@ def test_overlay_holds_the_confirmed_missions(
 def test_overlay_travels_a_letter_prints_without_the_warning(
     run: Run, chicago_data: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    data, overlay = chicago_data("/confirmed.html"), tmp_path / "confirmed.yaml"
+    data = chicago_data("/confirmed.html", own_site=True)
+    overlay = tmp_path / "confirmed.yaml"
     before = run("generate", "--mission", "us-chicago", "--data", str(data), "--dry-run")
     warning = "not confirmed by an official page (us-chicago)"
     assert warning in before.stderr
@@ -805,3 +810,43 @@ def test_stopping_early_fetches_no_more_pages(url: Callable[[str], str], server:
     results.close()
     time.sleep(0.5)
     assert len(server.user_agents) - before <= 4  # the first two and those already started
+
+
+def test_overlay_from_a_page_that_is_not_official_keeps_the_confidence(
+    run: Run, chicago_data: Callable[[str], Path], url: Callable[[str], str], tmp_path: Path
+) -> None:
+    overlay = tmp_path / "confirmed.yaml"
+    result = run(
+        "missions", "verify", "--mission", "us-chicago",
+        "--data", str(chicago_data("/confirmed.html")), "--overlay", str(overlay),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    mission = missions.load([overlay]).get("us-chicago")
+    assert mission.confidence == "single"
+    assert (mission.source, mission.source_date) == (url("/confirmed.html"), date.today())
+    assert "a page that is not official: confidence stays 'single'" in mission.note
+
+
+@pytest.mark.parametrize(
+    ("source", "website", "confidence", "official"),
+    [
+        ("http://travel.test/china", "http://consulate.test/eng/", "single", False),
+        ("http://consulate.test/contact", "http://consulate.test/eng/", "single", True),
+        ("http://chicago.china-consulate.gov.cn/eng/", "", "none", True),
+        ("http://protocol.test/list", "", "official", True),
+        ("http://protocol.test/list", "", "secondary", False),
+    ],
+)
+def test_which_confirming_pages_are_official(
+    source: str, website: str, confidence: str, official: bool
+) -> None:
+    page = (FIXTURES / "confirmed.html").read_bytes()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=page, headers={"content-type": "text/html"})
+
+    mission = dataclasses.replace(_mission(source, website), confidence=confidence)
+    with verify.Checker(transport=httpx.MockTransport(answer)) as checker:
+        result = checker.check(mission)
+    assert result.outcome is Outcome.CONFIRMED
+    assert result.official is official

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from nkrefugees_letters import missions, verify_report
+from nkrefugees_letters import missions, verify_report, yamlio
 from nkrefugees_letters.verify import Outcome, PageResult, Verification
 
 TODAY = date(2026, 9, 1)
 
 
 def _confirmed(
-    mission: missions.Mission, url: str = "https://mission.test/contact"
+    mission: missions.Mission, url: str = "https://mission.test/contact", *, official: bool = True
 ) -> Verification:
     page = PageResult(url, Outcome.CONFIRMED, url, "the address")
-    return Verification(mission, Outcome.CONFIRMED, url, "the address", (page,))
+    return Verification(mission, Outcome.CONFIRMED, url, "the address", (page,), official)
 
 
 def test_overlay_of_every_builtin_mission_loads_back_unchanged_but_for_its_source(
@@ -78,3 +78,11 @@ def test_summary_counts_every_outcome() -> None:
         for outcome in (Outcome.CONFIRMED, Outcome.UNREACHABLE, Outcome.CONFIRMED)
     ]
     assert verify_report.summary(results) == "2 confirmed, 0 changed, 1 unreachable"
+
+
+def test_overlay_from_a_page_that_is_not_official_keeps_level_and_copy() -> None:
+    mission = next(m for m in missions.load() if m.confidence == "official-copy")
+    text = verify_report.overlay_yaml([_confirmed(mission, official=False)], TODAY)
+    assert 'confidence: "official-copy"' in text
+    assert f"source_copy: {yamlio.quote(mission.source_copy)}" in text
+    assert "a page that is not official: confidence stays 'official-copy'." in text
