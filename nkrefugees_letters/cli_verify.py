@@ -76,7 +76,7 @@ def _line(result: verify.Verification, width: int) -> str:
         return f"{text}  nearest: {result.detail}"
     if result.outcome is verify.Outcome.UNREACHABLE:
         return f"{text}  {result.detail}"
-    return text
+    return text if result.official else f"{text}  (not an official page)"
 
 
 @click.command(name="verify")

@@ -523,7 +523,7 @@ missions:
 @pytest.mark.parametrize(
     ("path", "outcome", "code", "tail"),
     [
-        ("/confirmed.html", "confirmed", 0, ""),
+        ("/confirmed.html", "confirmed", 0, "  (not an official page)"),
         ("/changed.html", "changed", 1, "  nearest: The office at Erie Street is closed."),
         ("/404", "unreachable", 1, "  HTTP 404 Not Found"),
     ],
@@ -691,7 +691,8 @@ def test_overlay_holds_the_confirmed_missions(
         str(overlay),
     )
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.endswith(f"wrote {overlay}\n")
+    # Its own site (the host of its website): no "(not an official page)".
+    assert result.stdout == f"us-chicago  confirmed    {url('/confirmed.html')}\nwrote {overlay}\n"
     text = overlay.read_text("utf-8")
     assert text.startswith(verify_report.OVERLAY_MARK)
     from nkrefugees_letters import yamlio
