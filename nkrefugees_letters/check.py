@@ -94,8 +94,9 @@ class StaleSource:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return (
             f"{where}: {self.mission.id}: source {checked} {self.mission.source_date.isoformat()} "
-            f"(confidence {self.mission.confidence}), {self.months} months ago — check that {self.mission.source or 'the source'} still "
-            "gives this address, then update source_date"
+            f"(confidence {self.mission.confidence}), {self.months} months ago — check that "
+            f"{self.mission.source or 'the source'} still gives this address, then update "
+            "source_date"
         )
 
 
