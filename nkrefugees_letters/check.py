@@ -93,9 +93,10 @@ class StaleSource:
         checked = "seen" if self.mission.source_date_kind == "accessed" else "dated"
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return (
-            f"{where}: {self.mission.id}: source {checked} {self.mission.source_date.isoformat()}, "
-            f"{self.months} months ago — check that {self.mission.source or 'the source'} still "
-            "gives this address, then update source_date"
+            f"{where}: {self.mission.id}: source {checked} {self.mission.source_date.isoformat()} "
+            f"(confidence {self.mission.confidence}), {self.months} months ago — check that "
+            f"{self.mission.source or 'the source'} still gives this address, then update "
+            "source_date"
         )
 
 
@@ -108,6 +109,8 @@ class Report:
     profile: Path | None
     mission_count: int
     templates: tuple[str, ...]
+    confidence: tuple[tuple[str, int], ...] = ()
+    """How many addresses are known at each confidence level, best first."""
 
     @property
     def ok(self) -> bool:
@@ -154,6 +157,10 @@ def run(
         stale=tuple(stale),
         profile=profile_path,
         mission_count=len(directory.missions),
+        confidence=tuple(
+            (level, sum(m.confidence == level for m in directory.missions))
+            for level in missions.CONFIDENCE_LEVELS
+        ),
         templates=tuple(checked),
     )
 

@@ -717,9 +717,10 @@ def check(
             "months ago; a newer nkletters may have newer ones",
             err=True,
         )
+    levels = ", ".join(f"{n} {level}" for level, n in report.confidence if n)
     checked = (
         f"{'profile ' + _shown(chosen) if chosen else 'no profile (personal letters)'}, "
-        f"{report.mission_count} missions, {len(report.templates)} templates"
+        f"{report.mission_count} missions ({levels}), {len(report.templates)} templates"
     )
     if report.ok:
         click.echo(f"ok: {checked}", err=True)

@@ -175,8 +175,9 @@ def test_stale_sources_of_own_data_are_listed_but_do_not_fail(
     assert result.exit_code == 0, result.stdout
     months = (TODAY.year - 2001) * 12 + TODAY.month - 5
     assert stdout_lines(result, path) == [
-        f"ours.yaml:3: us-springfield: source dated 2001-05-02, {months} months ago — check "
-        "that https://example.org/page still gives this address, then update source_date"
+        "ours.yaml:3: us-springfield: source dated 2001-05-02 (confidence official), "
+        f"{months} months ago — check that https://example.org/page still gives this "
+        "address, then update source_date"
     ]
     # Built-in sources are not listed one by one: the user cannot fix them.
     assert "data/embassies.yaml" not in result.stdout

@@ -396,7 +396,8 @@ def test_builtin_directory_reads_the_same_from_cache() -> None:
     from nkrefugees_letters import missions as m
     from nkrefugees_letters.resources import missions_file
 
-    fresh = m._parse_file(missions_file())
+    fresh, problems = m.check_file(missions_file())  # parses without the cache
+    assert problems == []
     assert m.load_file(missions_file()) == fresh
     assert m.load_file(missions_file()) == fresh
 
