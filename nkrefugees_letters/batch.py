@@ -179,9 +179,12 @@ def output_folder(profile: Profile, options: LetterOptions, when: date) -> Path:
     return options.out_dir or profile.defaults.out / when.isoformat()
 
 
-def select(directory: Directory, selection: Selection) -> tuple[list[Mission], list[str]]:
+def select(
+    directory: Directory, selection: Selection, *, prefer_country: str = ""
+) -> tuple[list[Mission], list[str]]:
     """The open missions chosen, in order and without repeats, and a note for each
-    closed one that was skipped. Unknown names and ids are errors: nothing is written."""
+    closed one that was skipped (or shared city name decided). Unknown names and ids are
+    errors: nothing is written. ``prefer_country`` decides shared names (places.resolve)."""
     chosen: dict[str, Mission] = {}
     notes: list[str] = []
     closed: list[Mission] = []
@@ -212,7 +215,9 @@ def select(directory: Directory, selection: Selection) -> tuple[list[Mission], l
         else:
             closed.append(mission)
     for city in selection.cities:
-        resolution = _resolve_city(directory, city, countries)
+        resolution = _resolve_city(directory, city, countries, prefer_country)
+        if resolution.choice:
+            notes.append(resolution.choice)
         if resolution.closed is not None and resolution.rule == "city":
             closed.append(resolution.closed)
         elif resolution.closed is not None:
@@ -225,9 +230,12 @@ def select(directory: Directory, selection: Selection) -> tuple[list[Mission], l
     return list(chosen.values()), notes
 
 
-def _resolve_city(directory: Directory, city: str, countries: Sequence[str]) -> places.Resolution:
+def _resolve_city(
+    directory: Directory, city: str, countries: Sequence[str], prefer_country: str = ""
+) -> places.Resolution:
     if len(countries) <= 1:
-        return places.resolve(directory, city, countries[0] if countries else "")
+        country = countries[0] if countries else ""
+        return places.resolve(directory, city, country, prefer_country=prefer_country)
     first: MissionNotFound | None = None
     for country in countries:
         try:
@@ -254,7 +262,7 @@ def plan(
     """
     letters.check_printable(profile)
     when = options.letter.when or date.today()
-    missions, notes = select(directory, selection)
+    missions, notes = select(directory, selection, prefer_country=profile.country)
     bad: list[BadRow] = list(signer_list.bad_rows) if signer_list else []
     jobs: list[Job] = []
     names = _FileNames(when)

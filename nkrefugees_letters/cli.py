@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, i18n, letters, missions, places, profile, render
+from . import __version__, cliopts, letters, missions, places, profile, render
 from . import check as check_module
 from .errors import LettersError
 
@@ -46,8 +46,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _say(message: str, *, err: bool = False) -> None:
+    """A line of output that ``-q`` silences (file paths, notes, summaries)."""
+    if not cliopts.is_quiet():
+        click.echo(message, err=err)
+
+
+def _explain(message: str) -> None:
+    """The reasoning that ``-v`` shows (which rule chose the mission)."""
+    if cliopts.is_verbose():
+        click.echo(message, err=True)
+
+
 def _warn(message: str) -> None:
-    click.secho(f"warning: {message}", fg="yellow", err=True)
+    if not cliopts.is_quiet():
+        click.secho(f"warning: {message}", fg="yellow", err=True)
+
+
+def _error(message: str) -> None:
+    """An error that does not stop the run (a bad signer row, a failed letter): never silenced."""
+    click.secho(f"error: {message}", fg="red", err=True)
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -78,7 +96,9 @@ _data_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nkletters")
-def cli() -> None:
+@cliopts.verbosity
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Print appeal letters for Save North Korean Refugees Day (24 September).
 
     Each letter asks the President of the People's Republic of China, through his
@@ -87,7 +107,11 @@ def cli() -> None:
     \b
     Example:
         nkletters generate --city Chicago
+
+    Tab completion (mission ids, languages, templates): see 'nkletters docs completion'.
     """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        ctx.color = False
 
 
 @cli.command()
@@ -101,6 +125,7 @@ def cli() -> None:
     "--country",
     "countries",
     multiple=True,
+    callback=cliopts.country_option_values,
     help="Two-letter country code: which country an ambiguous --city is in or, without "
     "--city, every mission in that country (repeatable).",
 )
@@ -108,6 +133,7 @@ def cli() -> None:
     "--mission",
     "mission_ids",
     multiple=True,
+    shell_complete=cliopts.complete_missions,
     help="Mission id instead of a city, e.g. us-chicago (repeatable).",
 )
 @click.option("--all", "all_missions", is_flag=True, help="A letter to every open mission.")
@@ -131,7 +157,7 @@ def cli() -> None:
     default=None,
     help="Processes to use for a batch (default: one per core).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@cliopts.verbosity
 @click.option(
     "--envelope",
     type=click.Choice(["dl", "c5", "c4", "10"], case_sensitive=False),
@@ -150,10 +176,17 @@ def cli() -> None:
     "--lang",
     "language",
     default=None,
+    callback=cliopts.lang_option_values,
+    shell_complete=cliopts.complete_languages,
     help="Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
     "(en+zh). Default: the profile's, else en.",
 )
-@click.option("--template", default=None, help="Template name or path to your own template file.")
+@click.option(
+    "--template",
+    default=None,
+    shell_complete=cliopts.complete_templates,
+    help="Template name or path to your own template file.",
+)
 @click.option(
     "--paper",
     type=click.Choice(["auto", "a4", "letter"], case_sensitive=False),
@@ -189,7 +222,6 @@ def generate(
     duplex: bool,
     dry_run: bool,
     jobs: int | None,
-    quiet: bool,
     envelope: str | None,
     cover_note: bool,
     profile_path: Path | None,
@@ -220,6 +252,7 @@ def generate(
     cities = tuple(c for c in cities if c.strip())
     countries = tuple(c for c in countries if c.strip())
     mission_ids = tuple(m for m in mission_ids if m.strip())
+    _check_selection(all_missions, countries, cities, mission_ids)
     batch_only = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
     is_batch = (
         any(o not in (None, False) for o in batch_only)
@@ -253,7 +286,6 @@ def generate(
                 jobs=jobs,
                 dry_run=dry_run,
             ),
-            quiet=quiet,
         )
         return
     city = cities[0] if cities else ""
@@ -264,22 +296,70 @@ def generate(
     chosen_profile = profile.find(profile_path)
     loaded_profile = profile.load(chosen_profile)
     directory = missions.load(data_paths)
-    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
-    mission = resolution.mission
-    if resolution.rule not in ("mission", "city"):
-        # A city with its own mission needs no explanation; a rule that chose another does.
-        click.echo(resolution.reason, err=True)
-    written = letters.generate(mission, loaded_profile, options)
+    resolution = _resolve(directory, loaded_profile, city, country, mission_id)
+    written = letters.generate(resolution.mission, loaded_profile, options)
     for warning in written.warnings:
         _warn(warning)
     pages = f"{written.pages} page{'s' if written.pages != 1 else ''}"
-    click.echo(f"wrote {_shown(written.path)} ({pages}, {written.paper})")
+    _say(f"wrote {_shown(written.path)} ({pages}, {written.paper})")
     if chosen_profile is None:
-        click.echo(
+        _say(
             "hint: this is a personal letter; 'nkletters init' makes an organisation profile "
             "(letterhead, signatories)",
             err=True,
         )
+
+
+def _check_selection(
+    all_missions: bool,
+    countries: tuple[str, ...],
+    cities: tuple[str, ...],
+    mission_ids: tuple[str, ...],
+) -> None:
+    """One rule for every run, single letter or batch, dry or not: each selection option
+    counts, and one that another would make meaningless is a usage error.
+
+    ``--country`` narrows ``--city`` (which London) or, alone, chooses that country's
+    missions; ``--all`` is every open mission (``--country`` narrows it).
+    """
+    if all_missions and (cities or mission_ids):
+        given = "--city" if cities else "--mission"
+        raise click.UsageError(
+            f"--all already chooses every open mission, so {given} would be ignored; "
+            f"drop --all, or drop {given}"
+        )
+    if countries and mission_ids and not cities:
+        shown = " ".join(f"--country {c}" for c in countries)
+        raise click.UsageError(
+            f"{shown} with --mission {mission_ids[0]} but no --city: --country narrows a "
+            f"--city, or alone chooses every mission in {', '.join(countries)}; drop "
+            f"--country, or run {shown} on its own"
+        )
+
+
+def _resolve(
+    directory: missions.Directory,
+    loaded_profile: profile.Profile,
+    city: str,
+    country: str,
+    mission_id: str,
+) -> places.Resolution:
+    """The mission for one letter, with the rule that chose it said as ``-v`` asks."""
+    resolution = letters.resolve(
+        directory,
+        city=city,
+        country=country,
+        mission_id=mission_id,
+        prefer_country=loaded_profile.country,
+    )
+    if resolution.choice:
+        _say(f"note: {resolution.choice}", err=True)
+    if resolution.rule not in ("mission", "city"):
+        # A city with its own mission needs no explanation; a rule that chose another does.
+        _say(resolution.reason, err=True)
+    else:
+        _explain(f"{resolution.rule}: {resolution.reason}")
+    return resolution
 
 
 class _Progress:
@@ -329,7 +409,6 @@ def _generate_batch(
     profile_path: Path | None,
     data_paths: tuple[Path, ...],
     options: Any,
-    quiet: bool,
 ) -> None:
     """``generate`` for many letters: plan, report the plan's notes, run, summarise."""
     from . import batch, signers
@@ -348,13 +427,13 @@ def _generate_batch(
         )
     plan = batch.plan(directory, loaded_profile, selection, options, signer_list)
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}", err=True)
     for warning in plan.warnings:
         _warn(warning)
     where = _shown(signer_list.path) if signer_list is not None else "signers"
     for bad in plan.bad_rows:
-        click.secho(f"error: {where} {bad}", fg="red", err=True)
-    progress = _Progress(len(plan.jobs), enabled=not quiet)
+        _error(f"{where} {bad}")
+    progress = _Progress(len(plan.jobs), enabled=not cliopts.is_quiet())
 
     def on_letter(job: batch.Job, outcome: batch.Outcome) -> None:
         progress.step()
@@ -363,10 +442,10 @@ def _generate_batch(
             verb = "would write" if options.dry_run else "wrote"
             progress.clear()
             shown = _shown(outcome.path)
-            click.echo(f"{verb} {shown} ({job.mission.id}, {pages}, {outcome.paper})")
+            _say(f"{verb} {shown} ({job.mission.id}, {pages}, {outcome.paper})")
         elif not outcome.ok:
             progress.clear()
-            click.secho(f"error: {job.label}: {outcome.error}", fg="red", err=True)
+            _error(f"{job.label}: {outcome.error}")
 
     report = batch.run(plan, loaded_profile, options, on_letter)
     progress.clear()
@@ -382,8 +461,8 @@ def _generate_batch(
         if path.name == batch.PRINT_FILE:
             blanks = f", {report.blank_pages} blank backs" if report.blank_pages else ""
             detail = f" ({report.print_pages} pages{blanks})"
-        click.echo(f"wrote {_shown(path)}{detail}")
-    click.echo(batch.summary(report, dry_run=options.dry_run), err=True)
+        _say(f"wrote {_shown(path)}{detail}")
+    _say(batch.summary(report, dry_run=options.dry_run), err=True)
     if report.failures:
         raise SystemExit(1)
 
@@ -398,6 +477,7 @@ def _generate_batch(
 @click.option("--signer", default=None, help="Name of the person who signs.")
 @click.option("--title", default=None, help="The signer's title.")
 @click.option("--force", is_flag=True, help="Replace an existing nkletters.yaml.")
+@cliopts.verbosity
 @friendly_errors
 def init(
     folder: Path,
@@ -459,18 +539,14 @@ def init(
         title=title or "",
     )
     path = profile.write_starter(folder, values, force=force)
-    click.echo(_shown(path))
-    click.echo("next: add your logo and check the profile with 'nkletters check'", err=True)
+    _say(_shown(path))
+    _say("next: check the profile with 'nkletters check'", err=True)
 
 
 def _country_option(help_text: str) -> Callable[[F], F]:
-    def check(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-        code = value.strip().upper()
-        if code and not i18n.is_country_code(code):
-            raise click.BadParameter(f"{value!r} is not a two-letter country code, e.g. US or GB")
-        return code
-
-    return click.option("--country", default="", callback=check, help=help_text)
+    return click.option(
+        "--country", default="", callback=cliopts.country_option_values, help=help_text
+    )
 
 
 def _print_mission(mission: missions.Mission, *, notes: bool = True) -> None:
@@ -508,6 +584,7 @@ def missions_group() -> None:
     help="table for reading, csv for spreadsheets, json for programs.",
 )
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Path, ...]) -> None:
     """List the missions in the directory.
@@ -540,7 +617,7 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         click.echo("  ".join([*cells, row[-1]]))
     countries = len({m.country for m in chosen})
-    click.echo(
+    _say(
         f"{len(chosen)} mission{'s' if len(chosen) != 1 else ''} in {countries} "
         f"countr{'ies' if countries != 1 else 'y'}",
         err=True,
@@ -548,8 +625,9 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
 
 
 @missions_group.command(name="show")
-@click.argument("mission_id")
+@click.argument("mission_id", shell_complete=cliopts.complete_missions)
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
     """Everything the directory holds about one mission, by id.
@@ -565,6 +643,7 @@ def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
 @click.argument("place")
 @_country_option("Country of the place (two-letter code) when its name is ambiguous.")
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> None:
     """Which mission serves PLACE, and why.
@@ -579,6 +658,8 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
         nkletters missions find London --country CA
     """
     resolution = places.resolve(missions.load(data_paths), place, country)
+    if resolution.choice:
+        _say(f"note: {resolution.choice}", err=True)
     click.echo(resolution.reason)
     _print_mission(resolution.mission, notes=False)
 
@@ -587,14 +668,28 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
 @click.option("--city", default="", help="City of the embassy or consulate, e.g. Chicago.")
 @_country_option("Two-letter country code when a city name is ambiguous.")
 @click.option(
-    "--mission", "mission_id", default="", help="Mission id instead of a city, e.g. us-chicago."
+    "--mission",
+    "mission_id",
+    default="",
+    shell_complete=cliopts.complete_missions,
+    help="Mission id instead of a city, e.g. us-chicago.",
 )
 @_profile_option
 @_data_option
 @click.option(
-    "--lang", "language", default=None, help="Letter language (default: the profile's, else en)."
+    "--lang",
+    "language",
+    default=None,
+    callback=cliopts.lang_option_values,
+    shell_complete=cliopts.complete_languages,
+    help="Letter language (default: the profile's, else en).",
 )
-@click.option("--template", default=None, help="Template name or path to your own template file.")
+@click.option(
+    "--template",
+    default=None,
+    shell_complete=cliopts.complete_templates,
+    help="Template name or path to your own template file.",
+)
 @click.option(
     "--date",
     "when",
@@ -602,6 +697,7 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
     metavar="YYYY-MM-DD",
     help="Date printed on the letter (default: today).",
 )
+@cliopts.verbosity
 @friendly_errors
 def preview(
     city: str,
@@ -624,10 +720,7 @@ def preview(
         raise click.UsageError("say which mission: --city NAME or --mission ID")
     loaded_profile = profile.load(profile.find(profile_path))
     directory = missions.load(data_paths)
-    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
-    if resolution.rule not in ("mission", "city"):
-        # A city with its own mission needs no explanation; a rule that chose another does.
-        click.echo(resolution.reason, err=True)
+    resolution = _resolve(directory, loaded_profile, city, country, mission_id)
     options = letters.LetterOptions(language=language, template=template, when=when)
     letter = letters.compose(resolution.mission, loaded_profile, options)
     dates = [letter.date_text, *([letter.second_date_text] if letter.second_date_text else [])]
@@ -665,6 +758,7 @@ def preview(
     metavar="MONTHS",
     help="List missions whose source is older than this (with --data).",
 )
+@cliopts.verbosity
 @friendly_errors
 def check(
     profile_path: Path | None,
@@ -694,10 +788,10 @@ def check(
     list_all = "" in data_args
     own_stale = [s for s in report.stale if s.own or list_all]
     for stale in own_stale:
-        click.echo(str(stale))
+        _say(str(stale))
     builtin_stale = len(report.stale) - len(own_stale)
     if builtin_stale:
-        click.echo(
+        _say(
             f"note: {builtin_stale} built-in addresses were last confirmed over {max_age} "
             "months ago; a newer nkletters may have newer ones",
             err=True,
@@ -707,7 +801,7 @@ def check(
         f"{report.mission_count} missions, {len(report.templates)} templates"
     )
     if report.ok:
-        click.echo(f"ok: {checked}", err=True)
+        _say(f"ok: {checked}", err=True)
         return
     count = len(report.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} in {checked}", err=True)
@@ -729,6 +823,7 @@ def templates_group() -> None:
 
 
 @templates_group.command(name="list")
+@cliopts.verbosity
 @friendly_errors
 def templates_list() -> None:
     """List the built-in templates: name, language and what each is for.
@@ -748,13 +843,16 @@ _template_language = click.option(
     "language",
     default="en",
     show_default=True,
+    callback=cliopts.lang_option_values,
+    shell_complete=cliopts.complete_languages,
     help="Language of the template, when NAME does not say (appeal.zh does).",
 )
 
 
 @templates_group.command(name="show")
-@click.argument("name")
+@click.argument("name", shell_complete=cliopts.complete_templates)
 @_template_language
+@cliopts.verbosity
 @friendly_errors
 def templates_show(name: str, language: str) -> None:
     """Print a template's source: a built-in NAME (appeal, appeal.zh) or a file.
@@ -765,15 +863,16 @@ def templates_show(name: str, language: str) -> None:
         nkletters templates show appeal --lang ko
     """
     path, text = render.template_source(name, language)
-    click.echo(f"# {_shown(path)}", err=True)
+    _say(f"# {_shown(path)}", err=True)
     click.echo(text, nl=not text.endswith("\n"))
 
 
 @templates_group.command(name="export")
-@click.argument("name")
+@click.argument("name", shell_complete=cliopts.complete_templates)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @_template_language
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+@cliopts.verbosity
 @friendly_errors
 def templates_export(name: str, path: Path | None, language: str, force: bool) -> None:
     """Copy a built-in template to PATH (default: NAME.LANG.md here), to write your own.
@@ -787,10 +886,8 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
     written = render.export_template(name, language, path, force=force)
     shown = _shown(written)
     as_option = shown if os.sep in shown or shown.endswith(".md") else f".{os.sep}{shown}"
-    click.echo(shown)
-    click.echo(
-        f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True
-    )
+    _say(shown)
+    _say(f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True)
 
 
 def main() -> None:

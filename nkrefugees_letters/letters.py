@@ -218,7 +218,12 @@ def generate(
 
 
 def resolve(
-    directory: Directory, *, city: str = "", country: str = "", mission_id: str = ""
+    directory: Directory,
+    *,
+    city: str = "",
+    country: str = "",
+    mission_id: str = "",
+    prefer_country: str = "",
 ) -> places.Resolution:
     """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
     with the rule that chose it (see :func:`places.resolve`).
@@ -231,7 +236,7 @@ def resolve(
         if not mission.is_open:
             raise closed_error(mission, directory)
         return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
-    resolution = places.resolve(directory, city, country)
+    resolution = places.resolve(directory, city, country, prefer_country=prefer_country)
     if resolution.closed is not None:
         raise resolution.closed_error()
     return resolution

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, yamlio
+from . import i18n, output, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -37,6 +37,9 @@ class Organisation:
     phone: str = ""
     website: str = ""
     logo: Path | None = None
+    country: str = ""
+    """Where the organisation is (ISO code): decides a city name that several countries
+    share (London is the one in GB for a British group, in Ontario for a Canadian one)."""
 
     def contact_line(self) -> str:
         """Email, phone and website on one line, separated by middle dots."""
@@ -79,6 +82,11 @@ class Profile:
     path: Path | None = None
 
     @property
+    def country(self) -> str:
+        """The organisation's country code, or '' (personal letters, or not given)."""
+        return self.organisation.country if self.organisation else ""
+
+    @property
     def is_personal(self) -> bool:
         """True when no organisation is set: the letter has blank lines for the sender."""
         return self.organisation is None
@@ -104,7 +112,9 @@ def load(path: Path | None) -> Profile:
     )
     base = path.parent
     organisation = None
-    org = top.mapping("organisation", ("name", "address", "email", "phone", "website", "logo"))
+    org = top.mapping(
+        "organisation", ("name", "address", "country", "email", "phone", "website", "logo")
+    )
     if org is not None:
         email = org.text("email")
         if email and not _EMAIL.match(email):
@@ -128,6 +138,7 @@ def load(path: Path | None) -> Profile:
             phone=org.text("phone"),
             website=org.text("website"),
             logo=_image(org, "logo", base),
+            country=_country(org),
         )
     letterhead = Letterhead()
     head = top.mapping("letterhead", ("tagline", "accent_colour", "placement", "footer"))
@@ -184,6 +195,21 @@ def load(path: Path | None) -> Profile:
         defaults=defaults,
         path=path,
     )
+
+
+def _country(org: yamlio.Fields) -> str:
+    value = org.text("country")
+    code = i18n.country_code(value)
+    if code and not i18n.is_country_code(code):
+        yamlio.report(
+            org.error(
+                f"country: {value!r} is not a two-letter country code",
+                org.line("country"),
+                hint="write the ISO 3166 code, e.g. GB, US, CA, KR",
+            )
+        )
+        return ""
+    return code
 
 
 def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:

@@ -131,7 +131,7 @@ def test_delivery_checklist_rows_match_the_letters(run: Run, tmp_path: Path, ice
 
 
 def test_all_duplex_every_open_mission_one_print_file(run: Run, tmp_path: Path) -> None:
-    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2", "--quiet")
+    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2")
     assert result.exit_code == 0, result.stderr
     out = folder(tmp_path)
     open_ids = [m.id for m in missions.load() if m.is_open]

@@ -67,18 +67,30 @@ def test_wheel_holds_exactly_the_allowed_files(wheel: Path) -> None:
 
 @pytest.mark.slow
 def test_installed_wheel_generates_from_an_empty_folder(wheel: Path, tmp_path: Path) -> None:
-    # Dependencies come from this environment; the package itself only from the wheel.
+    # A venv that sees nothing of this one, as a newcomer's would: the wheel and every
+    # dependency are installed into it (from the package index, or a local wheel folder).
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, system_site_packages=False, with_pip=True)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)],
-        check=True,
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--find-links",
+            str(wheel.parent),
+            str(wheel),
+        ],
+        env=clean_env,
         capture_output=True,
+        text=True,
     )
+    assert install.returncode == 0, install.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run(
         [
             str(bin_dir / "python"),
