@@ -1,0 +1,250 @@
+"""The command line as a new user meets it: selection, shared city names, spellings of
+languages and countries, NO_COLOR, -q and -v, and shell completion."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from nkrefugees_letters.cli import cli
+
+from .conftest import FIXED_DATE, pdf_text, written_path
+
+Run = Callable[..., Result]
+
+
+# --- selection: one rule, whatever the other options ---------------------------------
+
+
+@pytest.mark.parametrize("extra", [(), ("--dry-run",), ("--envelope", "dl"), ("--duplex",)])
+def test_country_with_mission_and_no_city_is_an_error_every_time(
+    run: Run, tmp_path: Path, extra: tuple[str, ...]
+) -> None:
+    result = run("generate", "--country", "GB", "--mission", "us-chicago", *extra)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Error: --country GB with --mission us-chicago but no --city: --country narrows a "
+        "--city, or alone chooses every mission in GB; drop --country, or run --country GB "
+        "on its own"
+    )
+    assert not (tmp_path / "letters").exists()
+
+
+@pytest.mark.parametrize("given", [("--city", "Chicago"), ("--mission", "us-chicago")])
+def test_all_with_a_city_or_mission_is_an_error(run: Run, given: tuple[str, str]) -> None:
+    result = run("generate", "--all", *given, "--dry-run")
+    assert result.exit_code == 2
+    assert f"--all already chooses every open mission, so {given[0]} would be ignored" in (
+        result.stderr
+    )
+
+
+def test_dry_run_previews_the_same_letter_as_the_real_run(run: Run) -> None:
+    args = ("generate", "--country", "CA", "--city", "London", "--date", FIXED_DATE)
+    dry = run(*args, "--dry-run")
+    real = run(*args)
+    assert dry.exit_code == real.exit_code == 0, dry.stderr + real.stderr
+    assert "(ca-toronto, 1 page, US Letter)" in dry.stdout
+    assert written_path(real).name == f"{FIXED_DATE}_ca-toronto.pdf"
+
+
+# --- London, and names nothing decides --------------------------------------------------
+
+
+def _profile(tmp_path: Path, country: str) -> Path:
+    path = tmp_path / "nkletters.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            organisation:
+              name: Friends of Refugees
+              country: {country}
+            """
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_london_without_a_profile_is_the_far_larger_london(run: Run) -> None:
+    result = run("generate", "--city", "London", "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert written_path(result).name == f"{FIXED_DATE}_gb-london.pdf"
+    assert (
+        "note: London: chose the Embassy in London, the largest London by far; "
+        "for London (Ontario, CA), add --country CA"
+    ) in result.stderr.splitlines()
+
+
+@pytest.mark.parametrize(("country", "mission_id"), [("CA", "ca-toronto"), ("uk", "gb-london")])
+def test_london_follows_the_profiles_country(
+    run: Run, tmp_path: Path, country: str, mission_id: str
+) -> None:
+    _profile(tmp_path, country)
+    result = run("generate", "--city", "London", "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert written_path(result).name == f"{FIXED_DATE}_{mission_id}.pdf"
+    code = "GB" if country == "uk" else country
+    assert f"note: London: took London in {code}, your profile's country" in result.stderr
+
+
+def test_london_in_a_batch_follows_the_profile_too(run: Run, tmp_path: Path) -> None:
+    _profile(tmp_path, "CA")
+    result = run("generate", "--city", "London", "--city", "Chicago", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "(ca-toronto, " in result.stdout and "(us-chicago, " in result.stdout
+    assert "note: London: took London in CA" in result.stderr
+
+
+def test_portland_still_asks(run: Run, tmp_path: Path) -> None:
+    _profile(tmp_path, "US")
+    result = run("generate", "--city", "Portland")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 'Portland' is the name of several places: ")
+    assert '"Portland, Oregon" or "Portland, Maine"' in result.stderr
+
+
+def test_a_profile_country_that_is_no_country_is_reported(run: Run, tmp_path: Path) -> None:
+    _profile(tmp_path, "EU")
+    result = run("generate", "--city", "Chicago")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "nkletters.yaml:3: organisation: country: 'EU' is not a two-letter country code — "
+        "write the ISO 3166 code, e.g. GB, US, CA, KR"
+    )
+
+
+# --- the obvious spellings, and nothing else --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [("EN", "Respectfully yours"), ("cn", "尊敬的"), ("Zh", "尊敬的")]
+)
+def test_language_in_any_case_and_cn_for_chinese(
+    run: Run, tmp_path: Path, given: str, expected: str
+) -> None:
+    result = run("generate", "--mission", "us-chicago", "--lang", given, "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert expected in pdf_text(tmp_path / written_path(result))
+
+
+@pytest.mark.parametrize("command", [("generate", "--city", "Chicago"), ("preview", "--city", "X")])
+def test_an_unknown_language_is_a_usage_error_naming_the_valid_ones(
+    run: Run, command: tuple[str, ...]
+) -> None:
+    result = run(*command, "--lang", "fr")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--lang': 'fr' is not a language nkletters writes in; use one of "
+        "en, zh, ko, ja, es, or two joined by '+' (en+zh)"
+    ) in result.stderr
+
+
+def test_uk_is_great_britain(run: Run) -> None:
+    result = run("generate", "--country", "uk", "--dry-run", "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert "(gb-london, " in result.stdout and "(gb-edinburgh, " in result.stdout
+
+
+@pytest.mark.parametrize("code", ["EU", "ZZ", "UN", "GBR", "X"])
+@pytest.mark.parametrize("command", [("generate",), ("missions", "list")])
+def test_a_code_that_is_no_country_is_a_usage_error(
+    run: Run, code: str, command: tuple[str, ...]
+) -> None:
+    result = run(*command, "--country", code)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--country': {code!r} is not a two-letter ISO 3166 country code" in (
+        result.stderr
+    )
+
+
+# --- colour, quiet, verbose -----------------------------------------------------------
+
+
+def _coloured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> Result:
+    monkeypatch.chdir(tmp_path)
+    # Chicago's address is not confirmed by an official page: a yellow warning.
+    args = ["generate", "--city", "Chicago", "--date", FIXED_DATE]
+    return CliRunner().invoke(cli, args, env=env, color=True, catch_exceptions=False)
+
+
+def test_warnings_are_coloured_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _coloured(tmp_path, monkeypatch, {"NO_COLOR": ""})
+    assert "\x1b[33mwarning: " in result.stderr
+
+
+def test_no_color_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _coloured(tmp_path, monkeypatch, {"NO_COLOR": "1"})
+    assert "warning: " in result.stderr
+    assert "\x1b[" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("generate", "--city", "Chicago", "-q"),
+        ("-q", "generate", "--city", "Chicago"),
+        ("generate", "--country", "GB", "--quiet"),
+        ("init", "--name", "Friends", "-q"),
+        ("templates", "export", "appeal", "mine.md", "-q"),
+    ],
+)
+def test_quiet_prints_nothing_on_success(run: Run, tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
+    assert any(tmp_path.iterdir())
+
+
+def test_quiet_still_prints_errors(run: Run) -> None:
+    result = run("generate", "--city", "Lilliput", "-q")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no mission found for city 'Lilliput'")
+
+
+def test_verbose_says_which_rule_chose_the_mission(run: Run) -> None:
+    result = run("generate", "--city", "Chicago", "-v")
+    assert "city: Chicago has its own mission: the Consulate-General in Chicago" in (
+        result.stderr.splitlines()
+    )
+    quiet = run("generate", "--city", "Chicago")
+    assert "has its own mission" not in quiet.stderr
+
+
+# --- shell completion -----------------------------------------------------------------
+
+
+def _complete(words: str) -> list[str]:
+    env = {
+        "_NKLETTERS_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    result = CliRunner().invoke(cli, [], env=env, prog_name="nkletters")
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+
+
+def test_completes_mission_ids() -> None:
+    assert _complete("nkletters generate --mission us-ch") == ["us-chicago"]
+    assert "gb-edinburgh" in _complete("nkletters missions show gb")
+
+
+def test_completes_languages_and_pairs() -> None:
+    assert _complete("nkletters generate --lang e") == ["en", "es", "en+zh", "en+ko", "en+ja", "en+es", "es+en", "es+zh", "es+ko", "es+ja"]  # fmt: skip
+
+
+def test_completes_template_names() -> None:
+    assert _complete("nkletters generate --template app") == [
+        "appeal",
+        "appeal.en",
+        "appeal.es",
+        "appeal.ja",
+        "appeal.ko",
+        "appeal.zh",
+    ]
