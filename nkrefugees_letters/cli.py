@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, cliopts, letters, missions, places, profile, render
+from . import __version__, cliopts, i18n, letters, missions, places, profile, render
 from . import check as check_module
 from .errors import LettersError
 
@@ -471,11 +471,22 @@ def _generate_batch(
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option("--name", default=None, help="Organisation name (asked for when not given).")
 @click.option("--address", multiple=True, help="An address line; repeat for each line.")
+@click.option(
+    "--country",
+    default=None,
+    help="Two-letter code of the organisation's country (decides which London).",
+)
 @click.option("--email", default=None, help="Contact email.")
 @click.option("--phone", default=None, help="Contact phone.")
 @click.option("--website", default=None, help="Website.")
-@click.option("--signer", default=None, help="Name of the person who signs.")
-@click.option("--title", default=None, help="The signer's title.")
+@click.option("--lang", "language", default=None, help="Letters' language (default en).")
+@click.option("--logo", default=None, help="Logo image (PNG or JPEG), relative to FOLDER.")
+@click.option(
+    "--signer", "signers", multiple=True, help="Name of a person who signs; repeat for each."
+)
+@click.option(
+    "--title", "titles", multiple=True, help="The title of each --signer, in the same order."
+)
 @click.option("--force", is_flag=True, help="Replace an existing nkletters.yaml.")
 @cliopts.verbosity
 @friendly_errors
@@ -483,64 +494,128 @@ def init(
     folder: Path,
     name: str | None,
     address: tuple[str, ...],
+    country: str | None,
     email: str | None,
     phone: str | None,
     website: str | None,
-    signer: str | None,
-    title: str | None,
+    language: str | None,
+    logo: str | None,
+    signers: tuple[str, ...],
+    titles: tuple[str, ...],
     force: bool,
 ) -> None:
     """Write a commented organisation profile, nkletters.yaml, in FOLDER.
 
-    Asks for the organisation's name and contact lines, or takes them as options
-    for scripts (no questions are asked when --name is given).
+    Asks for the organisation's name, address, country, contact lines, language, logo
+    and signatories, checking each answer as it is typed; or takes them as options for
+    scripts (no questions are asked when --name is given). A profile that would not
+    load is never written.
 
     \b
     Examples:
         nkletters init
         nkletters init ngo --name "Friends of Refugees" --address "12 Harbour Road" \\
-            --address "Cape Town 8001" --email info@example.org --signer "Jane Doe" --title Chair
+            --address "Cape Town 8001" --country ZA --email info@example.org \\
+            --signer "Jane Doe" --title Chair --signer "Sam Lee" --title Treasurer
     """
     if (folder / profile.PROFILE_NAME).exists() and not force:
         raise click.ClickException(
             f"{_shown(folder / profile.PROFILE_NAME)} already exists — "
             "edit it, or pass --force to replace it"
         )
+    if len(titles) > len(signers):
+        raise click.BadParameter("each --title follows its --signer", param_hint="'--title'")
+    checks = _init_checks(folder)
+    given = {"country": country, "email": email, "lang": language, "logo": logo}
+    for option, value in given.items():
+        if value is not None:
+            try:
+                given[option] = checks[option](value)
+            except click.UsageError as exc:
+                raise click.BadParameter(exc.message, param_hint=f"'--{option}'") from None
+    people = [(n, titles[i] if i < len(titles) else "") for i, n in enumerate(signers)]
     if name is None:
-        name = click.prompt("Organisation name")
+        name = click.prompt("Organisation name", value_proc=checks["name"])
         if not address:
             lines = click.prompt("Address, lines separated by ';'", default="", show_default=False)
             address = tuple(line.strip() for line in lines.split(";") if line.strip())
-        email = (
-            email if email is not None else click.prompt("Email", default="", show_default=False)
-        )
-        phone = (
-            phone if phone is not None else click.prompt("Phone", default="", show_default=False)
-        )
-        website = (
-            website
-            if website is not None
-            else click.prompt("Website", default="", show_default=False)
-        )
-        signer = (
-            signer
-            if signer is not None
-            else click.prompt("Who signs (name)", default="", show_default=False)
-        )
-        if signer and title is None:
-            title = click.prompt("Their title", default="", show_default=False)
+        for option, question in (
+            ("country", "Country (two-letter code, e.g. GB, US, CA)"),
+            ("email", "Email"),
+        ):
+            if given[option] is None:
+                given[option] = _ask(question, checks[option])
+        phone = phone if phone is not None else _ask("Phone")
+        website = website if website is not None else _ask("Website")
+        if given["lang"] is None:
+            languages = ", ".join(cliopts.languages())
+            given["lang"] = _ask(f"Language of the letters ({languages})", checks["lang"], "en")
+        if given["logo"] is None:
+            question = f"Logo image (PNG or JPEG, relative to {_shown(folder)}; empty for none)"
+            given["logo"] = _ask(question, checks["logo"])
+        while not signers and len(people) < profile.MAX_SIGNATORIES:
+            who = _ask("Another person who signs (empty when done)" if people else "Who signs")
+            if not who:
+                break
+            people.append((who, _ask("Their title")))
     values = profile.StarterValues(
         name=name,
         address=address,
-        email=email or "",
+        email=given["email"] or "",
         phone=phone or "",
         website=website or "",
-        signer=signer or "",
-        title=title or "",
+        country=given["country"] or "",
+        language=given["lang"] or "en",
+        logo=given["logo"] or "",
+        signatories=tuple(people),
     )
     path = profile.write_starter(folder, values, force=force)
     _say(_shown(path))
     _say("next: check the profile with 'nkletters check'", err=True)
+
+
+def _ask(question: str, check: Callable[[str], str] | None = None, default: str = "") -> str:
+    return str(
+        click.prompt(question, default=default, show_default=bool(default), value_proc=check)
+    )
+
+
+def _init_checks(folder: Path) -> dict[str, Callable[[str], str]]:
+    """What ``init`` checks each answer with: it gives the value to write, or raises
+    UsageError (which click.prompt shows before asking again)."""
+
+    def name(text: str) -> str:
+        if not text.strip():
+            raise click.UsageError("the organisation's name cannot be empty")
+        return text.strip()
+
+    def country(text: str) -> str:
+        code = i18n.country_code(text)
+        if code and not i18n.is_country_code(code):
+            raise click.UsageError(f"{text!r} is not a two-letter country code, e.g. GB, US, CA")
+        return code
+
+    def email(text: str) -> str:
+        problem = profile.email_problem(text.strip())
+        if problem:
+            raise click.UsageError(problem)
+        return text.strip()
+
+    def language(text: str) -> str:
+        try:
+            return cliopts.language_code(text) if text.strip() else "en"
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    def logo(text: str) -> str:
+        value = text.strip()
+        if value:
+            problem, hint = profile.image_problem((folder / value).expanduser())
+            if problem:
+                raise click.UsageError(f"{problem} — {hint}")
+        return value
+
+    return {"name": name, "country": country, "email": email, "lang": language, "logo": logo}
 
 
 def _country_option(help_text: str) -> Callable[[F], F]:

@@ -243,6 +243,16 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
     if not value:
         return None
     image = (base / value).expanduser()
+    problem, hint = image_problem(image)
+    if problem:
+        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
+        return None
+    return image
+
+
+def image_problem(image: Path) -> tuple[str, str]:
+    """What is wrong with an image file for a logo or signature, and how to fix it;
+    two empty strings when it is a sound PNG or JPEG."""
     problem, hint = "", ""
     if not image.is_file():
         problem = f"image file {str(image)!r} not found"
@@ -266,10 +276,14 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
                 if broken:
                     problem = f"{image.name!r} is damaged ({broken})"
                     hint = "open it in an image editor and save it again as PNG or JPEG"
-    if problem:
-        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
-        return None
-    return image
+    return problem, hint
+
+
+def email_problem(text: str) -> str:
+    """Why ``text`` is not an email address, or '' when it looks like one (or is empty)."""
+    if text and not _EMAIL.match(text):
+        return f"{text!r} does not look like an email address; write it as name@example.org"
+    return ""
 
 
 def _broken_image(path: Path) -> str:
@@ -321,10 +335,11 @@ STARTER = """\
 organisation:
   name: {name}
   address: [{address}]    # one quoted line per entry, e.g. ["12 Harbour Road", "Cape Town 8001"]
+  {country_comment}country: {country}             # two-letter code: which London you mean
   email: {email}
   phone: {phone}
   website: {website}
-  # logo: logo.png        # PNG or JPEG, relative to this file
+  {logo_comment}logo: {logo}        # PNG or JPEG, relative to this file
 
 letterhead:
   # tagline: Speaking for those who cannot
@@ -336,7 +351,7 @@ letterhead:
 # co_signing_organisations: ["Another NGO", "A third one"]
 
 defaults:
-  language: en              # en, zh, ko, ja, es
+  language: {language}              # en, zh, ko, ja, es
   paper: auto               # auto (Letter in the US, Canada and Mexico, A4 elsewhere), a4, letter
   out: letters              # output folder, relative to this file
   template: appeal          # a built-in template name, or a path to your own
@@ -352,20 +367,25 @@ class StarterValues:
     email: str = ""
     phone: str = ""
     website: str = ""
-    signer: str = ""
-    title: str = ""
+    country: str = ""
+    language: str = "en"
+    logo: str = ""
+    """The logo's path as written in the profile: relative to it, or absolute."""
+    signatories: tuple[tuple[str, str], ...] = ()
+    """(name, title) of each person who signs."""
 
 
 def starter_text(values: StarterValues) -> str:
     """A commented profile filled with ``values``; it loads back as exactly those values."""
     q = yamlio.quote
-    if values.signer:
-        signatories = (
-            "signatories:                # one to six people; each gets a line to sign on\n"
-            f"  - name: {q(values.signer)}\n"
-            f"    title: {q(values.title)}\n"
-            "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
-        )
+    if values.signatories:
+        signatories = "signatories:  # one to six people; each gets a line to sign on\n"
+        for name, title in values.signatories:
+            signatories += (
+                f"  - name: {q(name)}\n"
+                f"    title: {q(title)}\n"
+                "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
+            )
     else:
         signatories = (
             "# signatories:              # one to six people; each gets a line to sign on\n"
@@ -379,6 +399,11 @@ def starter_text(values: StarterValues) -> str:
         email=q(values.email),
         phone=q(values.phone),
         website=q(values.website),
+        country=q(values.country) if values.country else "GB",
+        country_comment="" if values.country else "# ",
+        logo=q(values.logo) if values.logo else "logo.png",
+        logo_comment="" if values.logo else "# ",
+        language=q(values.language or "en"),
     )
 
 
@@ -393,8 +418,16 @@ def write_starter(folder: Path, values: StarterValues, *, force: bool = False) -
         )
     if not values.name.strip():
         raise DataError("the organisation's name is required", hint="pass --name NAME")
-    output.write_atomic(
-        output.ensure_dir(folder) / PROFILE_NAME, starter_text(values).encode(), force=True
-    )
-    load(path)  # what we wrote must read back; a failure here is a bug, not user error
+    # Check the profile where it will live (the logo is relative to it) before it takes
+    # the name nkletters.yaml: a profile that does not load is never left behind.
+    text = starter_text(values)
+    trial = output.ensure_dir(folder) / f".{PROFILE_NAME}.new"
+    output.write_atomic(trial, text.encode(), force=True)
+    try:
+        load(trial)
+    except DataError as error:
+        raise DataError(error.message, path=path, line=error.line, hint=error.hint) from None
+    finally:
+        trial.unlink(missing_ok=True)
+    output.write_atomic(path, text.encode(), force=True)
     return path
