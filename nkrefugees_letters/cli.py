@@ -294,7 +294,7 @@ def generate(
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
     chosen_profile = profile.find(profile_path)
-    loaded_profile = profile.load(chosen_profile)
+    loaded_profile = _load_profile(chosen_profile)
     directory = missions.load(data_paths)
     resolution = _resolve(directory, loaded_profile, city, country, mission_id)
     written = letters.generate(resolution.mission, loaded_profile, options)
@@ -308,6 +308,13 @@ def generate(
             "(letterhead, signatories)",
             err=True,
         )
+
+
+def _load_profile(path: Path | None) -> profile.Profile:
+    loaded = profile.load(path)
+    for warning in loaded.warnings:
+        _warn(warning)
+    return loaded
 
 
 def _check_selection(
@@ -415,7 +422,7 @@ def _generate_batch(
 
     if options.cosign and signers_path is None:
         raise click.UsageError("--cosign needs --signers FILE.csv")
-    loaded_profile = profile.load(profile.find(profile_path))
+    loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
     signer_list = signers.read(signers_path) if signers_path is not None else None
     if signer_list is not None and signer_list.ignored_columns:
@@ -793,7 +800,7 @@ def preview(
     """
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
-    loaded_profile = profile.load(profile.find(profile_path))
+    loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
     resolution = _resolve(directory, loaded_profile, city, country, mission_id)
     options = letters.LetterOptions(language=language, template=template, when=when)
@@ -858,6 +865,8 @@ def check(
     chosen = profile.find(profile_path)
     data_paths = tuple(Path(arg) for arg in data_args if arg)
     report = check_module.run(chosen, data_paths, template_names, max_age_months=max_age)
+    for warning in profile.comment_warnings(chosen) if chosen and chosen.is_file() else ():
+        _warn(warning)
     for problem in report.problems:
         click.echo(str(problem))
     list_all = "" in data_args

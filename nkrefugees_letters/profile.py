@@ -80,6 +80,8 @@ class Profile:
     cosigners: tuple[str, ...] = ()
     defaults: Defaults = field(default_factory=Defaults)
     path: Path | None = None
+    warnings: tuple[str, ...] = ()
+    """What the profile probably does not mean (``accent_colour: #c00000`` is a comment)."""
 
     @property
     def country(self) -> str:
@@ -194,6 +196,20 @@ def load(path: Path | None) -> Profile:
         cosigners=top.text_list("co_signing_organisations"),
         defaults=defaults,
         path=path,
+        warnings=comment_warnings(path),
+    )
+
+
+def comment_warnings(path: Path) -> tuple[str, ...]:
+    """A warning for each ``key: #value`` of the profile at ``path`` (see Profile.warnings)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # load_file read it a moment ago
+        return ()
+    return tuple(
+        f"{path}:{line}: {key}: {value} is read as a comment, so {key} is empty and its "
+        f'default is used — put the value in quotes: {key}: "{value}"'
+        for line, key, value in yamlio.comment_values(text)
     )
 
 

@@ -334,3 +334,42 @@ def test_init_takes_several_signers(run: Run, tmp_path: Path) -> None:
     london = run("generate", "--city", "London", "--date", FIXED_DATE)
     assert written_path(london).name == f"{FIXED_DATE}_gb-london.pdf"
     assert "Jane Doe" in pdf_text(tmp_path / written_path(london))
+
+
+# --- YAML a newcomer writes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [("generate", "--city", "Chicago"), ("check",)])
+def test_an_unquoted_colour_is_a_comment_and_says_so(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    (tmp_path / "nkletters.yaml").write_text(
+        "organisation:\n  name: Friends\nletterhead:\n  accent_colour: #c00000\n",
+        encoding="utf-8",
+    )
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+    warning = f"warning: {tmp_path / 'nkletters.yaml'}:4: accent_colour: #c00000 is read as "
+    assert (
+        warning + "a comment, so accent_colour is empty and its default is used — put the "
+        'value in quotes: accent_colour: "#c00000"'
+    ) in result.stderr.splitlines()
+
+
+def test_a_real_comment_is_not_warned_about(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "nkletters.yaml").write_text(
+        "organisation:   # who writes\n  name: Friends\n", encoding="utf-8"
+    )
+    result = run("generate", "--city", "Chicago")
+    assert result.exit_code == 0 and "read as a comment" not in result.stderr
+
+
+def test_a_tab_in_yaml_says_what_to_do(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "nkletters.yaml").write_text("organisation:\n\tname: Friends\n", encoding="utf-8")
+    result = run("generate", "--city", "Chicago")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tmp_path / 'nkletters.yaml'}:2:1: invalid YAML: a tab character — YAML indents with spaces "
+        "only: replace the tab with spaces (your editor may have a 'convert tabs to spaces' "
+        "setting)\n"
+    )
