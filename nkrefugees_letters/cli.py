@@ -896,7 +896,7 @@ def check(
 def templates_group() -> None:
     """The built-in letter templates: list them, read one, copy one to start your own.
 
-    See docs/templates.md for how a template is written.
+    See docs/templates.md ('nkletters docs templates') for how a template is written.
 
     \b
     Examples:
@@ -972,6 +972,51 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
     as_option = shown if os.sep in shown or shown.endswith(".md") else f".{os.sep}{shown}"
     _say(shown)
     _say(f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True)
+
+
+DOCS = {
+    "templates": "templates.md",
+    "languages": "languages.md",
+    "data": "data.md",
+    "completion": "completion.md",
+}
+"""``nkletters docs NAME``: the documents that messages and --help refer to."""
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(sorted(DOCS)), default="templates")
+@cliopts.verbosity
+def docs(name: str) -> None:
+    """Print one of the documents that messages refer to (docs/NAME.md), as Markdown.
+
+    \b
+    Examples:
+        nkletters docs templates      # every variable and filter a template can use
+        nkletters docs completion     # tab completion for bash, zsh and fish
+    """
+    from . import resources
+
+    click.echo((resources.docs_dir() / DOCS[name]).read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@cliopts.verbosity
+def schema() -> None:
+    """Print the JSON Schema of nkletters.yaml, for editors that complete and check YAML.
+
+    The same file is docs/nkletters.schema.json. With the YAML extension of VS Code (or any
+    editor using yaml-language-server), put this first line in the profile:
+
+    \b
+        # yaml-language-server: $schema=nkletters.schema.json
+
+    \b
+    Example:
+        nkletters schema > nkletters.schema.json
+    """
+    from . import schema as schema_module
+
+    click.echo(schema_module.profile_schema_text(), nl=False)
 
 
 def main() -> None:

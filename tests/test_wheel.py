@@ -25,6 +25,8 @@ ALLOWED = (
     "nkrefugees_letters/fonts/README.md",
     "nkrefugees_letters/templates/*.md",
     "nkrefugees_letters/data/embassies.yaml",
+    "nkrefugees_letters/docs/*.md",
+    "nkrefugees_letters/docs/nkletters.schema.json",
     "nkletters-*.dist-info/*",
 )
 
@@ -61,6 +63,7 @@ def test_wheel_holds_exactly_the_allowed_files(wheel: Path) -> None:
         "nkrefugees_letters/fonts/DroidSansFallbackFull.ttf",
         "nkrefugees_letters/fonts/NanumMyeongjo.ttf",
         "nkrefugees_letters/cli.py",
+        "nkrefugees_letters/docs/templates.md",
     ):
         assert required in names
 
