@@ -373,8 +373,8 @@ def test_a_tab_in_yaml_says_what_to_do(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {tmp_path / 'nkletters.yaml'}:2:1: invalid YAML: a tab character — "
-        "YAML indents with spaces only: replace the tab with spaces (your editor may have a 'convert tabs to spaces' "
-        "setting)\n"
+        "YAML indents with spaces only: replace the tab with spaces (your editor may have "
+        "a 'convert tabs to spaces' setting)\n"
     )
 
 
