@@ -29,7 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
-from . import fonts, i18n, layout, letters, output, places, render, stationery
+from . import fonts, i18n, layout, letters, output, places, render, sheet, stationery
 from .errors import LettersError, MissionClosed, MissionNotFound, OutputError
 from .letters import LetterOptions
 from .missions import Directory, Mission, closed_error, normalise
@@ -424,10 +424,12 @@ def compose(job: Job, profile: Profile, options: LetterOptions) -> layout.Letter
     if not job.signers:
         return letters.compose(job.mission, profile, options)
     people = tuple(Signatory(s.name, s.title, s.organisation) for s in job.signers)
-    note = job.signers[0].personal_note if len(job.signers) == 1 else ""
-    return letters.compose(
-        job.mission, profile, options, signatories=people, extra={"personal_note": note}
-    )
+    one = job.signers[0] if len(job.signers) == 1 else None
+    extra = {
+        "personal_note": one.personal_note if one else "",
+        "signer": one.template_value() if one else None,
+    }
+    return letters.compose(job.mission, profile, options, signatories=people, extra=extra)
 
 
 @dataclass(frozen=True)
@@ -619,6 +621,7 @@ class _BatchFiles:
             title=f"Address labels, {plan.when.isoformat()}",
         )
         self._csv = self._open(out / DELIVERY_CSV, force, text=True)
+        self._csv.text.write(sheet.BOM)
         self.csv = csv.DictWriter(self._csv.text, fieldnames=DELIVERY_COLUMNS)
         self.csv.writeheader()
         self._json = self._open(out / DELIVERY_JSON, force, text=True)
@@ -640,7 +643,7 @@ class _BatchFiles:
         self.envelopes.add(printed.paper, printed.recipient_lines, reference=reference)
         self.labels.add(printed.recipient_lines)
         row = delivery_row(job, outcome)
-        self.csv.writerow(row)
+        self.csv.writerow(sheet.neutral_row(row))
         record = {
             **row,
             "pages": outcome.pages,

@@ -369,6 +369,29 @@ def _resolve(
     return resolution
 
 
+def _signer_notes(signer_list: Any) -> None:
+    """What reading the signers file decided: its encoding, the columns kept for templates."""
+    from . import signers
+
+    where = _shown(signer_list.path)
+    if signer_list.encoding == "cp1252":
+        _say(
+            f"note: {where} is not UTF-8, so it was read as Windows-1252 (Excel's 'CSV'); "
+            "if a name prints wrongly, " + signers.RESAVE,
+            err=True,
+        )
+    if signer_list.ignored_columns:
+        _warn(
+            f"{where}: column(s) "
+            + ", ".join(repr(c) for c in signer_list.ignored_columns)
+            + " look misspelt, so templates only see them as signer.extra; the columns are: "
+            + ", ".join(signers.COLUMNS)
+        )
+    kept = [c for c in signer_list.extra_columns if c not in signer_list.ignored_columns]
+    if kept:
+        _explain(f"{where}: templates can use " + ", ".join(f"signer.extra.{c}" for c in kept))
+
+
 class _Progress:
     """A progress bar on stderr, drawn only on a terminal and once a run has taken
     a second, so that short runs and logs stay clean."""
@@ -425,13 +448,8 @@ def _generate_batch(
     loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
     signer_list = signers.read(signers_path) if signers_path is not None else None
-    if signer_list is not None and signer_list.ignored_columns:
-        _warn(
-            f"{_shown(signer_list.path)}: ignored column(s) "
-            + ", ".join(repr(c) for c in signer_list.ignored_columns)
-            + "; the columns are: "
-            + ", ".join(signers.COLUMNS)
-        )
+    if signer_list is not None:
+        _signer_notes(signer_list)
     plan = batch.plan(directory, loaded_profile, selection, options, signer_list)
     for note in plan.notes:
         _say(f"note: {note}", err=True)

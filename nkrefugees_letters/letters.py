@@ -95,6 +95,8 @@ def context(
         "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
         # A signer's own words (--signers); empty unless a signers file gives them.
         "personal_note": "",
+        # The --signers row of a letter of one's own: every column, others under .extra.
+        "signer": None,
         **extra,
     }
 

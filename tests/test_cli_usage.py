@@ -466,3 +466,81 @@ def test_docs_command_prints_the_documents_messages_name(run: Run, name: str) ->
     result = run("docs", name)
     assert result.exit_code == 0
     assert result.stdout == (ROOT / "docs" / f"{name}.md").read_text(encoding="utf-8")
+
+
+# --- the signers file, file names, delivery.csv ------------------------------------------
+
+
+def _parish_template(tmp_path: Path) -> Path:
+    from nkrefugees_letters import render
+
+    _, text = render.template_source("appeal", "en")
+    path = tmp_path / "parish.en.md"
+    path.write_text(
+        text.rstrip() + "\n\n{% if signer %}From the parish of {{ signer.extra.parish }}, "
+        "{{ signer.name }}.{% endif %}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_xlsx_signers_file_with_an_extra_column(run: Run, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (
+        ["Name", "City", "Parish"],
+        ["张伟", "Chicago", "St Mary"],
+        ["김지혜", "Chicago", "St Anne"],
+    ):
+        book.active.append(row)
+    book.save(tmp_path / "signers.xlsx")
+    template = _parish_template(tmp_path)
+    result = run(
+        "generate", "--signers", "signers.xlsx", "--template", str(template),
+        "--date", FIXED_DATE, "--jobs", "1", "-v",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "signers.xlsx: templates can use signer.extra.parish" in result.stderr
+    out = tmp_path / "letters" / FIXED_DATE
+    zhang = out / f"{FIXED_DATE}_us-chicago_zhang-wei.pdf"
+    kim = out / f"{FIXED_DATE}_us-chicago_gimjihye.pdf"
+    assert "From the parish of St Mary, 张伟." in pdf_text(zhang)
+    assert "From the parish of St Anne, 김지혜." in pdf_text(kim)
+
+
+def test_a_signers_file_excel_saved_as_plain_csv(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "signers.csv").write_bytes("name;city\nZoë Müller;Chicago\n".encode("cp1252"))
+    result = run("generate", "--signers", "signers.csv", "--date", FIXED_DATE, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "note: signers.csv is not UTF-8, so it was read as Windows-1252 (Excel's 'CSV'); if a "
+        "name prints wrongly, save it from your spreadsheet as 'CSV UTF-8' or as an Excel "
+        "workbook (.xlsx)"
+    ) in result.stderr.splitlines()
+    pdf = tmp_path / "letters" / FIXED_DATE / f"{FIXED_DATE}_us-chicago_zoe-muller.pdf"
+    assert "Zoë Müller" in pdf_text(pdf)
+
+
+def test_delivery_csv_opens_cleanly_in_a_spreadsheet(run: Run, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    (tmp_path / "signers.csv").write_text(
+        'name,city\n"=HYPERLINK(""http://x"")",Chicago\n@SUM(A1),Chicago\n-Ann,Chicago\n',
+        encoding="utf-8",
+    )
+    result = run("generate", "--signers", "signers.csv", "--date", FIXED_DATE, "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "letters" / FIXED_DATE
+    raw = (out / "delivery.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfmission_id,")
+    with (out / "delivery.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    assert [row["signer"] for row in rows] == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-Ann"]
+    assert rows[0]["phone"].startswith("'+1")
+    records = json.loads((out / "delivery.json").read_text(encoding="utf-8"))
+    assert [r["signer"] for r in records] == ['=HYPERLINK("http://x")', "@SUM(A1)", "-Ann"]
+    assert records[0]["phone"].startswith("+1")
