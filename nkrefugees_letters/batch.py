@@ -455,6 +455,8 @@ class _Printed:
     recipient_lines: tuple[str, ...]
     paper: str
     language: str
+    address_variants: tuple[tuple[str, ...], ...] = ()
+    """Shorter forms of the address, for a label too small for all of it."""
 
 
 _WORKER: _Worker | None = None
@@ -518,7 +520,13 @@ def _letter(
             output.write_atomic(path, pdf.data, force=state.options.force, scratch=scratch)
     except LettersError as exc:
         return Outcome(index, None, error=str(exc)), None
-    printed = _Printed(pdf.page_records, letter.recipient_lines, letter.paper, letter.text.language)
+    printed = _Printed(
+        pdf.page_records,
+        letter.recipient_lines,
+        letter.paper,
+        letter.text.language,
+        letter.address_variants,
+    )
     return Outcome(index, path, pdf.pages, pdf.paper.label), printed
 
 
@@ -607,18 +615,24 @@ class _BatchFiles:
         title = f"Appeal letters, {plan.when.isoformat()}"
         self._print = self._open(out / PRINT_FILE, force)
         self.print_file = layout.PrintFile(
-            self._print.binary, duplex=options.duplex, title=title, author=_author(profile)
+            self._print.binary,
+            duplex=options.duplex,
+            title=title,
+            author=_author(profile),
+            when=plan.when,
         )
         self.envelopes = stationery.Envelopes(
             self._open(out / ENVELOPES_FILE, force).binary,
             profile,
             size=options.envelope,
             title=f"Envelopes, {plan.when.isoformat()}",
+            when=plan.when,
         )
         self.labels = stationery.Labels(
             self._open(out / LABELS_FILE, force).binary,
             stationery.LABEL_SHEETS[plan.label_paper],
             title=f"Address labels, {plan.when.isoformat()}",
+            when=plan.when,
         )
         self._csv = self._open(out / DELIVERY_CSV, force, text=True)
         self._csv.text.write(sheet.BOM)
@@ -639,9 +653,12 @@ class _BatchFiles:
             pages = self.print_file.add(compose(job, self.profile, self.options.letter))
         if pages != outcome.pages:  # its own file and the print file must agree
             raise AssertionError(f"{job.file_name}: {outcome.pages} pages alone, {pages} in print")
-        reference = Path(job.file_name).stem
-        self.envelopes.add(printed.paper, printed.recipient_lines, reference=reference)
-        self.labels.add(printed.recipient_lines)
+        # Which letter goes in: the mission and the signer, not a file name.
+        reference = " · ".join(filter(None, (job.mission.id, job.signer_names)))
+        self.envelopes.add(
+            printed.paper, printed.recipient_lines, reference=reference, language=printed.language
+        )
+        self.labels.add(printed.recipient_lines, printed.address_variants[1:])
         row = delivery_row(job, outcome)
         self.csv.writerow(sheet.neutral_row(row))
         record = {

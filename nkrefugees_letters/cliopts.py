@@ -38,8 +38,11 @@ def language_code(text: str) -> str:
     Raises ValueError (with the valid values) for anything else.
     """
     known = languages()
+    pieces = text.split("+")
+    if len(pieces) > 2 or not all(p.strip() for p in pieces):
+        raise ValueError(f"{text!r}: give one language or two different ones joined by '+' (en+zh)")
     parts = []
-    for part in text.split("+"):
+    for part in pieces:
         code = part.strip().lower().replace("_", "-")
         code = LANGUAGE_ALIASES.get(code, code)
         if code.split("-")[0] in known and code not in known:
@@ -52,8 +55,8 @@ def language_code(text: str) -> str:
                 + ", or two joined by '+' (en+zh)"
             )
         parts.append(code)
-    if len(parts) > 2 or len(set(parts)) != len(parts):
-        raise ValueError(f"{text!r}: give one language or two different ones joined by '+'")
+    if len(set(parts)) != len(parts):
+        raise ValueError(f"{text!r}: give one language or two different ones joined by '+' (en+zh)")
     return "+".join(parts)
 
 

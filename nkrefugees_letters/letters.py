@@ -160,6 +160,7 @@ def compose(
         profile=profile,
         paper=choose_paper(options.paper, profile, mission),
         date_text=i18n.long_date(when, text.language, mission.country),
+        when=when,
         signatories=people,
         fold_marks=options.fold_marks,
         title=f"{text.subject} — {mission.name}",

@@ -79,7 +79,7 @@ def test_recipient_address_sits_in_the_envelope_window(
         inside = " ".join((doc.pages[0].within_bbox(box).extract_text() or "").split())
     letter = compose(mission_id, profile)
     # Every line of the address, whole, within the window (the mission name may wrap).
-    for line in letter.recipient_lines:
+    for line in layout.window_lines(letter):
         for word in fonts.clean(line).split():
             assert word in inside, (word, inside)
     assert "His Excellency Xi Jinping" in inside
