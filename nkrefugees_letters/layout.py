@@ -399,16 +399,19 @@ def _window_choice(
     width, height = _address_area(paper)
     org = letter.profile.organisation
     head = [_return_line(org.return_line(), styles["return"], width)] if org else []
-    for lines in letter.address_variants:
+    variants = letter.address_variants
+    # Last of all, the return line goes (the letterhead above still gives the sender).
+    candidates = [*((head, lines) for lines in variants), ([], variants[-1])]
+    for top, lines in candidates:
         for style in (styles["address"], styles["address_tight"]):
             block = [
-                *head,
+                *top,
                 *(_para(line, style, f"recipient line {n + 1}") for n, line in enumerate(lines)),
             ]
             if _height(block, width) <= height + 0.01:
-                return head, lines, style
-    # Even the shortest form is too tall (a very long address): KeepInFrame shrinks it.
-    return head, letter.address_variants[-1], styles["address_tight"]
+                return top, lines, style
+    # Even that is too tall (a very long address): KeepInFrame shrinks it.
+    return head, variants[-1], styles["address_tight"]
 
 
 def _height(flowables: Sequence[Flowable], width: float) -> float:

@@ -544,3 +544,129 @@ def test_delivery_csv_opens_cleanly_in_a_spreadsheet(run: Run, tmp_path: Path) -
     records = json.loads((out / "delivery.json").read_text(encoding="utf-8"))
     assert [r["signer"] for r in records] == ['=HYPERLINK("http://x")', "@SUM(A1)", "-Ann"]
     assert records[0]["phone"].startswith("+1")
+
+
+# --- the printed kit ---------------------------------------------------------------------
+
+PT_PER_MM = 72 / 25.4
+ORG_YAML = """\
+organisation:
+  name: Friends of North Korean Refugees
+  address: ["12 Harbour Road", "Cape Town 8001"]
+signatories:
+  - name: Jane Doe
+    title: Chair
+"""
+
+
+def _window_chars(path: Path) -> list[dict[str, object]]:
+    import pdfplumber
+
+    from nkrefugees_letters.layout import PAPERS
+
+    window = PAPERS["letter"].window
+    with pdfplumber.open(path) as pdf:
+        return [
+            c
+            for c in pdf.pages[0].chars
+            if 45 * PT_PER_MM < c["top"] < 86 * PT_PER_MM
+            and c["x0"] < (window.left + window.width) * PT_PER_MM
+        ]
+
+
+@pytest.mark.parametrize(
+    ("mission_id", "lang", "first_line"),
+    [
+        ("us-chicago", "en", "His Excellency Xi Jinping"),
+        ("us-chicago", "zh", "中华人民共和国主席习近平阁下"),
+        ("ca-vancouver", "en", "His Excellency Xi Jinping"),
+        ("mx-mexico-city", "es", "c/o Embassy of the People"),
+    ],
+)
+@pytest.mark.parametrize("with_profile", [True, False], ids=["organisation", "personal"])
+def test_us_letter_window_at_body_size_inside_the_resting_window(
+    run: Run, tmp_path: Path, mission_id: str, lang: str, first_line: str, with_profile: bool
+) -> None:
+    from nkrefugees_letters import layout
+
+    if with_profile:
+        (tmp_path / "nkletters.yaml").write_text(ORG_YAML, encoding="utf-8")
+    result = run("generate", "--mission", mission_id, "--lang", lang, "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    chars = _window_chars(tmp_path / written_path(result))
+    assert chars
+    sizes = {round(float(c["size"]), 2) for c in chars}  # type: ignore[arg-type]
+    address = {s for s in sizes if s > 7}
+    assert address == {layout.BODY_SIZE}
+    assert all(s >= 6 for s in sizes)
+    # The return line, unless even the shortest address needs its room (Mexico City).
+    assert (sizes - address) == ({6.5} if with_profile and mission_id[:2] != "mx" else set())
+    top = min(float(c["top"]) for c in chars) / PT_PER_MM  # type: ignore[arg-type]
+    bottom = max(float(c["bottom"]) for c in chars) / PT_PER_MM  # type: ignore[arg-type]
+    # The #10 window over a sheet resting on its fold: 51.9-80.4 mm, 3 mm to spare.
+    assert top >= 51.9 + 1.5 and bottom <= 80.4 - 1.5, (top, bottom)
+    text = "".join(str(c["text"]) for c in chars)
+    assert first_line.replace(" ", "") in text.replace(" ", "")
+
+
+def test_avery_5160_labels_are_at_least_7_pt(run: Run, tmp_path: Path) -> None:
+    import pdfplumber
+
+    result = run(
+        "generate", "--mission", "mx-mexico-city", "--mission", "us-chicago",
+        "--lang", "es", "--date", FIXED_DATE, "--jobs", "1",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    with pdfplumber.open(tmp_path / "letters" / FIXED_DATE / "labels.pdf") as pdf:
+        page = pdf.pages[0]
+        assert (round(page.width), round(page.height)) == (612, 792)
+        sizes = {round(float(c["size"]), 2) for c in page.chars}
+        text = page.extract_text()
+    assert min(sizes) >= 7
+    assert "01090 Mexico, D.F." in text and "Chicago, IL 60654" in text
+
+
+def test_envelopes_without_a_profile_have_lines_for_the_return_address(
+    run: Run, tmp_path: Path
+) -> None:
+    import pdfplumber
+
+    result = run("generate", "--mission", "gb-london", "--mission", "us-chicago", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    folder = next((tmp_path / "letters").iterdir())
+    with pdfplumber.open(folder / "envelopes.pdf") as pdf:
+        for page, mission_id in zip(pdf.pages, ("gb-london", "us-chicago"), strict=True):
+            text = page.extract_text()
+            assert text.startswith("FROM\nYour name\nStreet address\nCity, postal code\n")
+            assert ".pdf" not in text and folder.name not in text  # no file name
+            reference = [c for c in page.chars if c["top"] > page.height - 15 * PT_PER_MM]
+            assert "".join(c["text"] for c in reference) == mission_id
+            assert {round(float(c["size"]), 1) for c in reference} == {5.5}
+
+
+@pytest.mark.parametrize("epoch", ["", "1790000000"])
+def test_pdfs_are_dated_by_the_letter_and_envelopes_and_labels_say_what_they_are(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str
+) -> None:
+    import pypdf
+
+    if epoch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    expected = "D:20260924000000+00'00'" if not epoch else "D:20260921"
+    result = run(
+        "generate", "--mission", "gb-london", "--mission", "us-chicago", "--date", FIXED_DATE
+    )
+    assert result.exit_code == 0, result.stderr
+    folder = tmp_path / "letters" / FIXED_DATE
+    for name in ("all-letters.pdf", "envelopes.pdf", "labels.pdf", f"{FIXED_DATE}_gb-london.pdf"):
+        meta = pypdf.PdfReader(folder / name).metadata
+        assert meta is not None
+        assert str(meta["/CreationDate"]).startswith(expected), name
+        assert meta.subject, name
+    single = run("generate", "--mission", "gb-london", "--date", "2026-09-01", "--out", "one")
+    assert single.exit_code == 0
+    meta = pypdf.PdfReader(tmp_path / written_path(single)).metadata
+    assert meta is not None
+    assert str(meta["/CreationDate"]).startswith("D:20260901000000" if not epoch else "D:20260921")
