@@ -451,6 +451,11 @@ def _generate_batch(
     if signer_list is not None:
         _signer_notes(signer_list)
     plan = batch.plan(directory, loaded_profile, selection, options, signer_list)
+    if cliopts.is_verbose() and len(selection.countries) <= 1:
+        country = selection.countries[0] if selection.countries else ""
+        for city in selection.cities:  # the same rule as plan's, said aloud
+            why = places.resolve(directory, city, country, prefer_country=loaded_profile.country)
+            _explain(f"{city.strip()}: {why.rule}: {why.reason}")
     for note in plan.notes:
         _say(f"note: {note}", err=True)
     for warning in plan.warnings:

@@ -217,6 +217,17 @@ def test_verbose_says_which_rule_chose_the_mission(run: Run) -> None:
     assert "has its own mission" not in quiet.stderr
 
 
+def test_verbose_in_a_batch_says_it_for_each_city(run: Run) -> None:
+    result = run("generate", "--city", "Chicago", "--city", "Traverse City", "--dry-run", "-v")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert "Chicago: city: Chicago has its own mission: the Consulate-General in Chicago" in lines
+    assert (
+        "Traverse City: district: Traverse City (Michigan) is in the consular district of the "
+        "Consulate-General in Chicago"
+    ) in lines
+
+
 # --- shell completion -----------------------------------------------------------------
 
 

@@ -126,3 +126,13 @@ def test_installed_wheel_generates_from_an_empty_folder(wheel: Path, tmp_path: P
         text=True,
     )
     assert module.returncode == 0 and module.stdout.startswith("nkletters, version")
+    # The documents that messages name ship with the wheel.
+    manual = subprocess.run(
+        [str(bin_dir / "nkletters"), "docs", "templates"],
+        cwd=empty,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+    assert manual.returncode == 0, manual.stderr
+    assert manual.stdout == (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
