@@ -52,7 +52,9 @@ DELIVERY_COLUMNS = (
     "address",
     "phone",
     "website",
-    "address_verified",
+    "confidence",
+    "source",
+    "consular_office",
     "file",
     "pages",
     "signer",
@@ -720,7 +722,11 @@ def delivery_row(job: Job, outcome: Outcome) -> dict[str, str]:
         "address": ", ".join(mission.address.postal_lines()),
         "phone": mission.phone,
         "website": mission.website,
-        "address_verified": "yes" if mission.verified else "no",
+        "confidence": mission.confidence,
+        "source": mission.source,
+        "consular_office": ", ".join(mission.consular_office.address.postal_lines())
+        if mission.consular_office
+        else "",
         "file": job.file_name,
         "pages": str(outcome.pages),
         "signer": job.signer_names,

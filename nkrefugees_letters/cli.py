@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, cliopts, i18n, letters, missions, places, profile, render
+from . import __version__, cliopts, coverage, i18n, letters, missions, places, profile, render
 from . import check as check_module
 from .errors import LettersError
 
@@ -657,7 +657,7 @@ def _country_option(help_text: str) -> Callable[[F], F]:
 def _print_mission(mission: missions.Mission, *, notes: bool = True) -> None:
     click.echo(f"{mission.id}")
     for label, text in missions.describe(mission, notes=notes):
-        click.echo(f"  {label:<10}{text}")
+        click.echo(f"  {label:<{missions.LABEL_WIDTH}}{text}")
     if mission.is_open:
         for warning in letters.mission_warnings(mission):
             _warn(warning)
@@ -712,11 +712,8 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
         writer.writerows(missions.to_row(m) for m in chosen)
         click.echo(buffer.getvalue(), nl=False)
         return
-    rows = [("ID", "KIND", "CITY", "STATUS", "VERIFIED")]
-    rows += [
-        (m.id, m.kind, m.city_name, missions.status_text(m), "yes" if m.verified else "no")
-        for m in chosen
-    ]
+    rows = [("ID", "KIND", "CITY", "STATUS", "CONFIDENCE")]
+    rows += [(m.id, m.kind, m.city_name, missions.status_text(m), m.confidence) for m in chosen]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
@@ -742,6 +739,20 @@ def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
         nkletters missions show us-chicago
     """
     _print_mission(missions.load(data_paths).get(mission_id))
+
+
+@missions_group.command(name="stats")
+@_data_option
+@friendly_errors
+def missions_stats(data_paths: tuple[Path, ...]) -> None:
+    """How much of the world the directory covers, and how well each address is known.
+
+    \b
+    Example:
+        nkletters missions stats
+    """
+    for line in coverage.report(missions.load(data_paths), date.today()):
+        click.echo(line)
 
 
 @missions_group.command(name="find")
@@ -903,9 +914,10 @@ def check(
             "months ago; a newer nkletters may have newer ones",
             err=True,
         )
+    levels = ", ".join(f"{n} {level}" for level, n in report.confidence if n)
     checked = (
         f"{'profile ' + _shown(chosen) if chosen else 'no profile (personal letters)'}, "
-        f"{report.mission_count} missions, {len(report.templates)} templates"
+        f"{report.mission_count} missions ({levels}), {len(report.templates)} templates"
     )
     if report.ok:
         _say(f"ok: {checked}", err=True)

@@ -50,10 +50,11 @@ def mission_warnings(mission: Mission) -> tuple[str, ...]:
             f"the directory has no street address for the {mission.name}, only "
             f"{mission.city!r}; find the door on the mission's own website before delivery"
         )
-    if not mission.verified:
+    if mission.address.lines and not mission.verified:
         source = f" (best source: {mission.source})" if mission.source else ""
         warnings.append(
-            f"the address of the {mission.name} is not confirmed by an official page{source}; "
+            f"the address of the {mission.name} is known only at confidence "
+            f"{mission.confidence!r}, not from an official page{source}; "
             "check it before delivery"
         )
     return tuple(warnings)

@@ -317,7 +317,7 @@ def mission_place(mission: Mission) -> Place | None:
     names = dict.fromkeys([slug, f"{slug} city", *mission.aliases, mission.city])
     found: list[Place] = []
     for name in names:
-        found += places_named(name, mission.country)
+        found += places_named(name, mission.address.country)
     if mission.latitude is not None and mission.longitude is not None:
         lat, lon = mission.latitude, mission.longitude
         found = [

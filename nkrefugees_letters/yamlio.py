@@ -296,6 +296,11 @@ class Fields:
     def _name(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
 
+    def qualified(self, key: str) -> str:
+        """The dotted path of ``key`` in the file (``missions[3].superseded``), for messages
+        and for the Fields of a nested value."""
+        return self._name(key)
+
     def error(self, message: str, line: int | None, hint: str = "") -> DataError:
         """A DataError at ``line`` of this file, prefixed with this mapping's path."""
         prefix = f"{self.where}: " if self.where else ""

@@ -21,7 +21,7 @@ def test_generate_chicago_on_builtin_defaults(run: Run, tmp_path: Path) -> None:
     path = tmp_path / written_path(result)
     text = pdf_text(path)
     assert "100 West Erie Street" in text
-    assert "Chicago, IL 60654" in text
+    assert "CHICAGO, IL 60654" in text
     assert "Xi Jinping" in text
     assert "September 24, 2026" in text
     assert "44th anniversary" in text

@@ -70,7 +70,7 @@ CASES: dict[tuple[str, str], tuple[str, ...]] = {
         "2026년 9월 24일",
         "가입 제44주년에 즈음한 호소",
         "존경하는 시진핑 주석 각하께",
-        "c/o Embassy of the People’s Republic of China in Korea",
+        "c/o Embassy of the People’s Republic of China in the Republic of Korea",
         "1982년 9월 24일에",
         "주대한민국 중화인민공화국 대사관에 부탁드리며",
     ),

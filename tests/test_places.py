@@ -350,9 +350,9 @@ def test_find_traverse_city_prints_chicago_and_why(run: Run) -> None:
     assert lines[:3] == [
         "Traverse City (Michigan) is in the consular district of the Consulate-General in Chicago",
         "us-chicago",
-        "  name      Consulate General of the People's Republic of China in Chicago",
+        "  name             Consulate General of the People's Republic of China in Chicago",
     ]
-    assert "            Chicago, IL 60654" in lines
+    assert "                   CHICAGO, IL 60654" in lines
     assert not any(line.startswith("  note") for line in lines)
 
 

@@ -138,7 +138,7 @@ def test_each_label_sits_inside_its_cell(paper: str) -> None:
             cell = (left, top, left + sheet.label_width * MM, top + sheet.label_height * MM)
             text = " ".join((page.within_bbox(cell).extract_text() or "").split())
             assert "His Excellency Xi Jinping" in text
-            assert "Chicago, IL 60654" in text
+            assert "CHICAGO, IL 60654" in text
 
 
 def test_files_are_marked_as_ours_at_the_start() -> None:
