@@ -13,6 +13,7 @@ import copy
 import dataclasses
 import io
 import os
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -194,15 +195,16 @@ def address_variants(
 ) -> tuple[tuple[str, ...], ...]:
     """``(*addressee, *extra, *postal)``, then shorter forms that still deliver: without
     the addressee's middle lines (the President's title), without ``extra`` (the
-    mission's Chinese name), and with only the addressee's last line (c/o the mission).
-    The postal address is always whole."""
+    mission's Chinese name), and with only the addressee's last line, the mission (its
+    "c/o " dropped: the mission is then the addressee). The postal address is always whole."""
     addressee, extra, postal = tuple(addressee), tuple(extra), tuple(postal)
     outer = (addressee[0], addressee[-1]) if len(addressee) > 2 else addressee
+    mission = tuple(re.sub(r"^c/o\s+", "", line, flags=re.I) for line in addressee[-1:])
     variants = [
         (*addressee, *extra, *postal),
         (*outer, *extra, *postal),
         (*outer, *postal),
-        (*addressee[-1:], *postal),
+        (*mission, *postal),
     ]
     return tuple(dict.fromkeys(variants))
 

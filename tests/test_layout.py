@@ -289,3 +289,16 @@ def test_paragraphs_drawn_from_memory_match_drawing_afresh(
         fonts.plan_encoding({})
     for ours, theirs in zip(remembered, afresh, strict=True):
         assert _page_streams(ours) == _page_streams(theirs)
+
+
+def test_address_variants_shorten_by_lines_and_keep_the_postal_address() -> None:
+    addressee = ("His Excellency Xi Jinping", "President of the PRC", "c/o Embassy in X")
+    assert layout.address_variants(addressee, ("驻X大使馆",), ("1 Road", "X 100")) == (
+        (*addressee, "驻X大使馆", "1 Road", "X 100"),
+        ("His Excellency Xi Jinping", "c/o Embassy in X", "驻X大使馆", "1 Road", "X 100"),
+        ("His Excellency Xi Jinping", "c/o Embassy in X", "1 Road", "X 100"),
+        ("Embassy in X", "1 Road", "X 100"),
+    )
+    assert layout.address_variants(("Embassy in X",), (), ("1 Road",)) == (
+        ("Embassy in X", "1 Road"),
+    )
