@@ -126,6 +126,7 @@ def cli(ctx: click.Context) -> None:
     "countries",
     multiple=True,
     callback=cliopts.country_option_values,
+    metavar="CC",
     help="Two-letter country code: which country an ambiguous --city is in or, without "
     "--city, every mission in that country (repeatable).",
 )
@@ -177,6 +178,7 @@ def cli(ctx: click.Context) -> None:
     "language",
     default=None,
     callback=cliopts.lang_option_values,
+    metavar="LANG",
     shell_complete=cliopts.complete_languages,
     help="Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
     "(en+zh). Default: the profile's, else en.",
@@ -650,7 +652,11 @@ def _init_checks(folder: Path) -> dict[str, Callable[[str], str]]:
 
 def _country_option(help_text: str) -> Callable[[F], F]:
     return click.option(
-        "--country", default="", callback=cliopts.country_option_values, help=help_text
+        "--country",
+        default="",
+        metavar="CC",
+        callback=cliopts.country_option_values,
+        help=help_text,
     )
 
 
@@ -797,6 +803,7 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
     "language",
     default=None,
     callback=cliopts.lang_option_values,
+    metavar="LANG",
     shell_complete=cliopts.complete_languages,
     help="Letter language (default: the profile's, else en).",
 )
@@ -963,6 +970,7 @@ _template_language = click.option(
     default="en",
     show_default=True,
     callback=cliopts.lang_option_values,
+    metavar="LANG",
     shell_complete=cliopts.complete_languages,
     help="Language of the template, when NAME does not say (appeal.zh does).",
 )
