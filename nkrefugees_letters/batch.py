@@ -696,6 +696,7 @@ class _BatchFiles:
             duplex=self.options.duplex,
             title=f"Cover notes, {self.plan.when.isoformat()}",
             author=_author(self.profile),
+            when=self.plan.when,
         )
         for mission_id, count in self.per_mission.items():
             note, slip = cover_note(

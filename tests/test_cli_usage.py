@@ -671,11 +671,13 @@ def test_pdfs_are_dated_by_the_letter_and_envelopes_and_labels_say_what_they_are
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     expected = "D:20260924000000+00'00'" if not epoch else "D:20260921"
     result = run(
-        "generate", "--mission", "gb-london", "--mission", "us-chicago", "--date", FIXED_DATE
-    )
+        "generate", "--mission", "gb-london", "--mission", "us-chicago",
+        "--date", FIXED_DATE, "--cover-note",
+    )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     folder = tmp_path / "letters" / FIXED_DATE
-    for name in ("all-letters.pdf", "envelopes.pdf", "labels.pdf", f"{FIXED_DATE}_gb-london.pdf"):
+    names = ("all-letters.pdf", "envelopes.pdf", "labels.pdf", "cover-notes.pdf")
+    for name in (*names, f"{FIXED_DATE}_gb-london.pdf"):
         meta = pypdf.PdfReader(folder / name).metadata
         assert meta is not None
         assert str(meta["/CreationDate"]).startswith(expected), name
