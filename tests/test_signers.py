@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkrefugees_letters import signers
 from nkrefugees_letters.errors import DataError
@@ -198,3 +200,23 @@ def test_duplicate_column_is_an_error(tmp_path: Path) -> None:
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot read the signers file"):
         signers.read(tmp_path / "nope.csv")
+
+
+_NAME = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters=',;"'
+    ),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t.strip() != "")
+
+
+@given(st.lists(_NAME, min_size=1, max_size=5), st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_any_names_come_back_whatever_the_unicode_encoding(names: list[str], encoding: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "signers.csv"
+        path.write_bytes(("name\n" + "\n".join(names) + "\n").encode(encoding))
+        result = signers.read(path)
+    assert [s.name for s in result.signers] == [" ".join(n.split()) for n in names]
