@@ -841,6 +841,12 @@ def preview(
     """
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
+    if city.strip() and mission_id.strip():
+        raise click.UsageError(
+            "preview shows one letter: give --city or --mission, not both "
+            "('nkletters generate' takes several)"
+        )
+    _check_selection(False, (country,) if country else (), (), (mission_id,) if mission_id else ())
     loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
     resolution = _resolve(directory, loaded_profile, city, country, mission_id)

@@ -43,6 +43,20 @@ def test_all_with_a_city_or_mission_is_an_error(run: Run, given: tuple[str, str]
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--country", "GB", "--mission", "us-chicago"), "--country GB with --mission us-chicago"),
+        (("--city", "London", "--mission", "us-chicago"), "give --city or --mission, not both"),
+    ],
+)
+def test_preview_ignores_no_selection_option_either(
+    run: Run, args: tuple[str, ...], message: str
+) -> None:
+    result = run("preview", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
 def test_dry_run_previews_the_same_letter_as_the_real_run(run: Run) -> None:
     args = ("generate", "--country", "CA", "--city", "London", "--date", FIXED_DATE)
     dry = run(*args, "--dry-run")
