@@ -20,6 +20,7 @@ import click
 
 from . import __version__, cliopts, coverage, i18n, letters, missions, places, profile, render
 from . import check as check_module
+from .cli_verify import missions_verify
 from .errors import LettersError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -749,6 +750,7 @@ def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
 
 @missions_group.command(name="stats")
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_stats(data_paths: tuple[Path, ...]) -> None:
     """How much of the world the directory covers, and how well each address is known.
@@ -784,6 +786,9 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
         _say(f"note: {resolution.choice}", err=True)
     click.echo(resolution.reason)
     _print_mission(resolution.mission, notes=False)
+
+
+missions_group.add_command(missions_verify)
 
 
 @cli.command()
