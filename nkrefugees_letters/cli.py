@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -22,6 +22,9 @@ from . import __version__, cliopts, coverage, i18n, letters, missions, places, p
 from . import check as check_module
 from .cli_verify import missions_verify
 from .errors import LettersError
+
+if TYPE_CHECKING:
+    from .signers import SignerList
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -372,7 +375,7 @@ def _resolve(
     return resolution
 
 
-def _signer_notes(signer_list: Any) -> None:
+def _signer_notes(signer_list: SignerList) -> None:
     """What reading the signers file decided: its encoding, the columns kept for templates."""
     from . import signers
 

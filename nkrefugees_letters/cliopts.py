@@ -18,9 +18,6 @@ from . import i18n, resources
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-LANGUAGE_ALIASES = {"cn": "zh", "jp": "ja", "kr": "ko", "sp": "es"}
-"""Country codes or old habits people type for a language code."""
-
 QUIET = "nkletters.quiet"
 VERBOSE = "nkletters.verbose"
 """Keys of ``ctx.meta`` (shared by a command and its group) set by ``-q`` and ``-v``."""
@@ -44,10 +41,10 @@ def language_code(text: str) -> str:
     parts = []
     for part in pieces:
         code = part.strip().lower().replace("_", "-")
-        code = LANGUAGE_ALIASES.get(code, code)
+        code = i18n.LANGUAGE_ALIASES.get(code, code)
         if code.split("-")[0] in known and code not in known:
             code = code.split("-")[0]  # zh-cn, en-gb: the letter is written per language
-        code = LANGUAGE_ALIASES.get(code, code)
+        code = i18n.LANGUAGE_ALIASES.get(code, code)
         if code not in known:
             raise ValueError(
                 f"{part.strip()!r} is not a language nkletters writes in; use one of "

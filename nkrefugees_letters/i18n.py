@@ -21,6 +21,16 @@ LETTER_PAPER_COUNTRIES = frozenset({"US", "CA", "MX"})
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
+LANGUAGE_ALIASES = {"cn": "zh", "jp": "ja", "kr": "ko", "sp": "es"}
+"""Country codes or old habits people type for a language code."""
+
+
+def language_spelling(text: str) -> str:
+    """``EN+CN`` → ``en+zh``: the code a profile or option means, in any case (whether
+    nkletters writes in it is for the template lookup to say)."""
+    parts = (part.strip().lower() for part in text.split("+"))
+    return "+".join(LANGUAGE_ALIASES.get(part, part) for part in parts)
+
 
 def anniversary(when: date) -> int:
     """The anniversary of accession observed in ``when``'s year (2026 → 44).

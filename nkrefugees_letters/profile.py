@@ -184,7 +184,7 @@ def load(path: Path | None) -> Profile:
     if given is not None:
         out = given.text("out")
         defaults = Defaults(
-            language=given.text("language", default="en"),
+            language=i18n.language_spelling(given.text("language", default="en")),
             paper=given.choice("paper", PAPERS, default="auto"),
             out=(base / out) if out else defaults.out,
             template=_template(given.text("template", default="appeal"), base),

@@ -701,3 +701,12 @@ def test_pdfs_are_dated_by_the_letter_and_envelopes_and_labels_say_what_they_are
     meta = pypdf.PdfReader(tmp_path / written_path(single)).metadata
     assert meta is not None
     assert str(meta["/CreationDate"]).startswith("D:20260901000000" if not epoch else "D:20260921")
+
+
+def test_the_profiles_language_takes_the_same_spellings(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "nkletters.yaml").write_text(
+        "organisation:\n  name: Friends\ndefaults:\n  language: CN\n", encoding="utf-8"
+    )
+    result = run("generate", "--mission", "us-chicago", "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert "尊敬的" in pdf_text(tmp_path / written_path(result))
