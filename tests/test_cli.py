@@ -176,7 +176,8 @@ def test_init_with_flags_writes_a_profile_that_generates(run: Run, tmp_path: Pat
 
 
 def test_init_asks_when_no_name_is_given(run: Run, tmp_path: Path) -> None:
-    answers = "Asociación Ñandú — Perú\nAv. Arequipa 100; Lima 15001\n\n\n\n\n"
+    # name, address, country, email, phone, website, language, logo, who signs
+    answers = "Asociación Ñandú — Perú\nAv. Arequipa 100; Lima 15001\n\n\n\n\n\n\n\n"
     result = run("init", input=answers)
     assert result.exit_code == 0, result.stderr
     from nkrefugees_letters import profile

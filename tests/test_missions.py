@@ -300,7 +300,9 @@ def test_list_filters_by_country_and_kind(run: Run) -> None:
 def test_list_rejects_a_bad_country_code(run: Run) -> None:
     result = run("missions", "list", "--country", "USA")
     assert result.exit_code == 2
-    assert "'USA' is not a two-letter country code, e.g. US or GB" in result.stderr
+    assert "'USA' is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK)" in (
+        result.stderr
+    )
 
 
 def test_list_as_json_is_valid_json(run: Run, directory: missions.Directory) -> None:
