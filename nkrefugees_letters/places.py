@@ -56,6 +56,12 @@ FAR_LARGER = 10
 London (England, 9 million) over London (Ontario, 0.4 million), not Vancouver (British
 Columbia) over Vancouver (Washington), a third its size."""
 
+EMBASSY_LARGER = 2
+"""An embassy's city (the capital, or where the embassy is) twice the size of every namesake
+is what a bare name means too: Colombo (Sri Lanka) over Colombo (Paraná, Brazil). A
+capital is what people name without a second thought; a consulate's city, like Vancouver,
+has namesakes people live in."""
+
 SAME_CITY_KM = 50.0
 """A mission this close to a gazetteer city of its name is in that city."""
 
@@ -341,13 +347,15 @@ def namesakes(place: Place) -> list[str]:
 
 
 def _far_larger(mission: Mission, namesakes: Sequence[str]) -> bool:
-    """True when the mission's city is :data:`FAR_LARGER` than each of ``namesakes``."""
+    """True when the mission's city is :data:`FAR_LARGER` than each of ``namesakes``
+    (:data:`EMBASSY_LARGER` for an embassy's city)."""
     own = mission_place(mission)
     if own is None:
         return False
     sizes = {p.full_label: p.population for p in places_named(own.name)}
     others = [sizes.get(label) for label in namesakes]
-    return all(size is not None and own.population >= FAR_LARGER * size for size in others)
+    factor = EMBASSY_LARGER if mission.kind == "embassy" else FAR_LARGER
+    return all(size is not None and own.population >= factor * size for size in others)
 
 
 def _prefer_embassy(missions: Sequence[Mission], name: str) -> Mission:
@@ -408,7 +416,7 @@ def resolve(
         if _far_larger(mission, others):
             how = " or ".join(f"--country {namesake_country(n)}" for n in others)
             choice = (
-                f"{name}: chose the {mission.short_name}, the largest {name} by far; for "
+                f"{name}: chose the {mission.short_name}, the largest {name}; for "
                 f"{' or '.join(others)}, add {how}"
             )
             return Resolution(mission, "city", reason, choice=choice)

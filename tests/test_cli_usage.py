@@ -89,7 +89,7 @@ def test_london_without_a_profile_is_the_far_larger_london(run: Run) -> None:
     assert result.exit_code == 0, result.stderr
     assert written_path(result).name == f"{FIXED_DATE}_gb-london.pdf"
     assert (
-        "note: London: chose the Embassy in London, the largest London by far; "
+        "note: London: chose the Embassy in London, the largest London; "
         "for London (Ontario, CA), add --country CA"
     ) in result.stderr.splitlines()
 

@@ -540,6 +540,7 @@ def test_show_prints_the_consular_office_with_its_source(run: Run) -> None:
         ("Kuala Lumpur", "my-kuala-lumpur"),
         ("Cairo", "eg-cairo"),
         ("Bogota", "co-bogota"),
+        ("Colombo", "lk-colombo"),
         ("Addis Ababa", "et-addis-ababa"),
         ("Islamabad", "pk-islamabad"),
     ],
@@ -550,11 +551,12 @@ def test_capitals_get_their_embassy(run: Run, tmp_path: Path, city: str, mission
     assert f"2026-09-24_{mission_id}.pdf" in result.stdout
 
 
-@pytest.mark.parametrize("city", ["Kuala Lumpur", "Cairo", "Bogota"])
+@pytest.mark.parametrize("city", ["Kuala Lumpur", "Cairo", "Bogota", "Colombo"])
 def test_embassies_from_the_ministry_list_print_without_a_warning(
     run: Run, tmp_path: Path, city: str
 ) -> None:
     result = run("generate", "--city", city, "--out", str(tmp_path), "--date", "2026-09-24")
+    assert result.exit_code == 0, result.stderr
     assert "warning" not in result.stderr
 
 

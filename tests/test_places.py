@@ -220,7 +220,7 @@ def test_london_is_the_far_larger_one_with_a_mission(directory: missions.Directo
     resolution = places.resolve(directory, "London")
     assert resolution.mission.id == "gb-london"
     assert resolution.choice == (
-        "London: chose the Embassy in London, the largest London by far; "
+        "London: chose the Embassy in London, the largest London; "
         "for London (Ontario, CA), add --country CA"
     )
 
@@ -378,3 +378,15 @@ def test_find_with_country(run: Run) -> None:
         "London (Ontario) is in the consular district of the Consulate-General in Toronto",
         "ca-toronto",
     ]
+
+
+def test_an_embassys_city_twice_the_size_of_its_namesake_is_chosen() -> None:
+    # Colombo (Sri Lanka) over Colombo (Paraná, Brazil); Vancouver still asks (a consulate).
+    resolution = places.resolve(missions.load(), "Colombo")
+    assert resolution.mission.id == "lk-colombo"
+    assert resolution.choice == (
+        "Colombo: chose the Embassy in Colombo, the largest Colombo; "
+        "for Colombo (Paraná, BR), add --country BR"
+    )
+    with pytest.raises(places.AmbiguousPlace):
+        places.resolve(missions.load(), "Vancouver")
