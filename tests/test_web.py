@@ -217,6 +217,8 @@ def test_letter_link_takes_mission_and_paper(
         ("mission=xx-nope", ["--mission", "xx-nope"]),
         ("city=Chicago&lang=fr", ["--city", "Chicago", "--lang", "fr"]),
         ("city=Chicago&date=2026-13-01", ["--city", "Chicago", "--date", "2026-13-01"]),
+        ("city=London&country=XX", ["--city", "London", "--country", "XX"]),
+        ("city=Chicago&lang=en+fr", ["--city", "Chicago", "--lang", "en+fr"]),
         ("", []),
     ],
 )
@@ -316,8 +318,8 @@ def test_markup_in_the_form_is_escaped_on_the_page(client: FlaskClient) -> None:
         ({"city": "Nowhere"}, "city", "no mission found for city &#39;Nowhere&#39;"),
         ({"city": ""}, "city", "say which mission: --city NAME or --mission ID"),
         ({"mission": "us-houston"}, "mission", "closed on 24 July 2020"),
-        ({"city": "London", "country": "XX"}, "country", "--country &#39;XX&#39; is not"),
-        ({"city": "Chicago", "lang": "fr"}, "lang", "no built-in template &#39;appeal&#39;"),
+        ({"city": "London", "country": "XX"}, "country", "&#39;XX&#39; is not a two-letter ISO"),
+        ({"city": "Chicago", "lang": "fr"}, "lang", "&#39;fr&#39; is not a language nkletters"),
         ({"city": "Chicago", "paper": "b5"}, "paper", "unknown paper size &#39;b5&#39;"),
         ({"city": "Chicago", "date": "24/09/2026"}, "date", "is not a date; use YYYY-MM-DD"),
         (
@@ -725,8 +727,8 @@ def test_batch_with_a_bad_file_fails_in_the_librarys_words(client: FlaskClient) 
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (None, "choose the signers file (CSV) to upload"),
-        ("signers.xlsx", "&#39;signers.xlsx&#39; is not a CSV file"),
+        (None, "choose the signers file (CSV or .xlsx) to upload"),
+        ("signers.ods", "&#39;signers.ods&#39; is not a CSV file or an Excel workbook"),
     ],
 )
 def test_batch_form_errors_are_next_to_the_file_field(
@@ -795,14 +797,26 @@ def test_unknown_mission_page_is_404_in_the_libraries_words(client: FlaskClient)
 # --- helpers -------------------------------------------------------------------------------
 
 
-def test_confidence_reads_the_new_field_and_falls_back_to_verified() -> None:
+def test_confidence_reads_the_level_and_falls_back_to_verified() -> None:
     mission = missions.load().get("us-chicago")
-    assert confidence(mission).level == ("official" if mission.verified else "unconfirmed")
-    newer = types.SimpleNamespace(confidence="official-copy", verified=False)
-    assert confidence(newer).level == "official-copy"  # type: ignore[arg-type]
-    assert confidence(newer).confirmed  # type: ignore[arg-type]
+    assert confidence(mission).level == mission.confidence
+    assert confidence(mission).label == missions.CONFIDENCE_TEXT[mission.confidence]
     single = types.SimpleNamespace(confidence="single")
     assert not confidence(single).confirmed  # type: ignore[arg-type]
+    old = types.SimpleNamespace(verified=True)  # a schema-1 mission
+    assert confidence(old).level == "official" and confidence(old).confirmed  # type: ignore[arg-type]
+    unverified = types.SimpleNamespace(verified=False)
+    assert confidence(unverified).level == "unconfirmed"  # type: ignore[arg-type]
+    assert not confidence(unverified).confirmed  # type: ignore[arg-type]
+
+
+def test_a_consular_office_is_shown_with_its_source(client: FlaskClient) -> None:
+    with_office = next(m for m in missions.load() if m.consular_office is not None)
+    assert with_office.consular_office is not None
+    html = unescape(client.get(f"/missions/{with_office.id}").text)
+    assert "Consular office:" in html
+    assert with_office.consular_office.address.postal_lines()[0] in html
+    assert with_office.consular_office.source in html
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,8 @@ from typing import IO, Any
 KIT_LIFETIME = 900.0
 """Seconds a finished kit waits for its download before it is deleted."""
 KIT_NAME = "letters-kit.zip"
-SIGNERS_FILE = "signers.csv"
+SIGNERS_STEM = "signers"
+"""The uploaded signers file is kept as ``signers.csv`` or ``signers.xlsx``."""
 STATUS_FILE = "status.json"
 FOLDER_PREFIX = "nkletters-batch-"
 SAVE_EVERY = 0.25
@@ -59,6 +60,8 @@ class BatchRequest:
     """A profile YAML inside ``folder``, or the server's own, or '' for none."""
     profile_name: str = "nkletters.yaml"
     """The uploaded profile's name as the user gave it, for messages."""
+    signers_file: str = f"{SIGNERS_STEM}.csv"
+    """The file in ``folder``: its suffix says how the library reads it."""
     language: str = ""
     paper: str = ""
     when: date | None = None
@@ -324,7 +327,7 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
     from .letter import confine, precheck, shown
 
     folder = Path(request.folder)
-    names = {SIGNERS_FILE: request.signers_name, "nkletters.yaml": request.profile_name}
+    names = {request.signers_file: request.signers_name, "nkletters.yaml": request.profile_name}
     try:
         try:
             uploaded = request.profile_file and Path(request.profile_file).is_relative_to(folder)
@@ -333,7 +336,7 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
             loaded = profile.load(Path(request.profile_file) if request.profile_file else None)
             if uploaded:
                 confine(loaded, folder, allow_templates=request.allow_templates)
-            signer_list = signers.read(folder / SIGNERS_FILE)
+            signer_list = signers.read(folder / request.signers_file)
             options = batch.BatchOptions(
                 letter=letters.LetterOptions(
                     language=request.language or None,

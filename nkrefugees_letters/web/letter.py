@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .. import i18n, layout, letters, places, profile, render, yamlio
+from .. import cliopts, i18n, layout, letters, places, profile, render, yamlio
 from ..errors import DataError, LettersError, TemplateError
 from ..missions import Directory
 
@@ -37,6 +37,11 @@ PROFILE_FILE = "nkletters.yaml"
 
 BAD_DATE = "{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-09-24"
 """The CLI's words for a bad --date (cli._parse_date)."""
+BAD_COUNTRY = (
+    "{value!r} is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK), CA, KR "
+    "— 'nkletters missions list' shows every mission's country"
+)
+"""The CLI's words for a bad --country (cliopts)."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,8 @@ def parse_choice(
     values: Mapping[str, str], errors: FormErrors, *, need_mission: bool = True
 ) -> Choice:
     """The letter the form or query string asks for (``city``, ``country``, ``mission``,
-    ``lang``, ``paper``, ``date``); bad values become field errors. A batch's signers
-    say their own towns (``need_mission=False``)."""
+    ``lang``, ``paper``, ``date``); bad values become field errors, in the words the CLI
+    uses for the same option. A batch's signers say their own towns (``need_mission=False``)."""
     text = {key: " ".join(str(values.get(key, "")).split()) for key in values}
     when = None
     if text.get("date"):
@@ -83,15 +88,24 @@ def parse_choice(
             when = date.fromisoformat(text["date"])
         except ValueError:
             errors.add("date", BAD_DATE.format(value=text["date"]))
+    # In a link, "lang=en+zh" arrives as "en zh": a '+' in a query string is a space.
+    language = text.get("lang", "").replace(" ", "+")
+    if language:
+        try:
+            language = cliopts.language_code(language)
+        except ValueError as exc:
+            errors.add("lang", str(exc))
+    country = i18n.country_code(text.get("country", ""))
+    if country and not i18n.is_country_code(country):
+        errors.add("country", BAD_COUNTRY.format(value=text["country"]))
     city, mission_id = text.get("city", ""), text.get("mission", "")
     if need_mission and not city and not mission_id:
         errors.add("city", "say which mission: --city NAME or --mission ID")
     return Choice(
         city=city,
-        country=text.get("country", "").upper(),
+        country=country,
         mission_id=mission_id,
-        # In a link, "lang=en+zh" arrives as "en zh": a '+' in a query string is a space.
-        language=text.get("lang", "").replace(" ", "+"),
+        language=language,
         paper=text.get("paper", "").lower(),
         when=when,
     )

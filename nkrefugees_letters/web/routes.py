@@ -35,13 +35,14 @@ from ..errors import DataError, LettersError
 from ..missions import normalise
 from . import letter as one
 from .app import CSRF_FIELD, loaded
-from .jobs import KIT_NAME, SIGNERS_FILE, BatchRequest, Job
+from .jobs import KIT_NAME, SIGNERS_STEM, BatchRequest, Job
 from .preview import pages_png
 from .view import card
 
 pages = Blueprint("pages", __name__)
 
-SIGNERS_SUFFIXES = (".csv",)
+SIGNERS_SUFFIXES = (".csv", ".xlsx")
+"""What the library reads (signers.read): CSV in the encodings spreadsheets save, or .xlsx."""
 KIT_CHUNK = 256 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -171,7 +172,7 @@ def _save_images(folder: Path, errors: one.FormErrors) -> None:
             errors.add("images", bad)
             continue
         stored = _stored_name(image.filename, "image.png")
-        if stored in (one.PROFILE_FILE, SIGNERS_FILE):
+        if stored == one.PROFILE_FILE or stored.startswith(SIGNERS_STEM + "."):
             stored = "image-" + stored
         image.save(folder / stored)
 
@@ -358,11 +359,11 @@ def batch_post() -> ResponseReturnValue:
     errors = one.FormErrors()
     signers_file = _upload("signers")
     if signers_file is None:
-        errors.add("signers", "choose the signers file (CSV) to upload")
+        errors.add("signers", "choose the signers file (CSV or .xlsx) to upload")
     else:
-        problem = _suffix_error(signers_file, SIGNERS_SUFFIXES, "a CSV file")
+        problem = _suffix_error(signers_file, SIGNERS_SUFFIXES, "a CSV file or an Excel workbook")
         if problem:
-            errors.add("signers", problem + "; save the spreadsheet as 'CSV UTF-8'")
+            errors.add("signers", problem + "; save the spreadsheet as .xlsx or 'CSV UTF-8'")
     choice = one.parse_choice(values, errors, need_mission=False)
     one.check_options(choice, state.profile, state.directory, errors)
     yaml_file = _upload("profile")
@@ -376,7 +377,8 @@ def batch_post() -> ResponseReturnValue:
         return _batch_page(values, errors), 400
     job = state.jobs.create(_owner())
     try:
-        signers_file.save(job.folder / SIGNERS_FILE)
+        stored = SIGNERS_STEM + Path(signers_file.filename or ".csv").suffix.lower()
+        signers_file.save(job.folder / stored)
         profile_file = str(state.config.profile_path or "")
         if yaml_file is not None:
             yaml_file.save(job.folder / one.PROFILE_FILE)
@@ -389,7 +391,8 @@ def batch_post() -> ResponseReturnValue:
             job,
             BatchRequest(
                 folder=str(job.folder),
-                signers_name=Path(signers_file.filename or SIGNERS_FILE).name,
+                signers_name=Path(signers_file.filename or stored).name,
+                signers_file=stored,
                 profile_file=profile_file,
                 profile_name=Path(yaml_file.filename or one.PROFILE_FILE).name
                 if yaml_file is not None

@@ -1,27 +1,22 @@
 """View: a mission as the pages show it — address, confidence level, sources.
 
-The directory's schema is growing a ``confidence`` level (official, official-copy,
-secondary, single, none) in place of the ``verified`` flag; :func:`confidence` reads
-the new field when it is there and the old one otherwise.
+The directory's schema 2 says how well each address is known with a ``confidence``
+level (official, official-copy, secondary, single, none) in place of schema 1's
+``verified`` flag; :func:`confidence` reads the level, or the flag of a mission that has
+only that, and explains it in the words of ``nkletters missions show``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .. import i18n, letters, missions
 from ..missions import Mission
 
-CONFIDENCE_LABELS = {
-    "official": "Official: confirmed on an official page",
-    "official-copy": "Official (copy): from a copy of an official page",
-    "secondary": "Secondary source: not confirmed by an official page",
-    "single": "One source only: not confirmed by an official page",
-    "none": "No source: check before delivery",
-}
-CONFIRMED = ("official", "official-copy")
-"""Levels at which the letter gives no warning."""
+UNCONFIRMED = "no official page confirms the address"
+"""For a mission with only schema 1's ``verified: false``."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +28,8 @@ class Confidence:
 
     @property
     def confirmed(self) -> bool:
-        """True for an address an official page confirms."""
-        return self.level in CONFIRMED
+        """True for an address an official page (or a dated copy of one) gives."""
+        return self.level in missions.CONFIRMED_LEVELS
 
 
 def confidence(mission: Mission) -> Confidence:
@@ -42,9 +37,9 @@ def confidence(mission: Mission) -> Confidence:
     level = str(getattr(mission, "confidence", "") or "")
     if not level:
         if getattr(mission, "verified", False):
-            return Confidence("official", CONFIDENCE_LABELS["official"])
-        return Confidence("unconfirmed", "Not confirmed by an official page")
-    return Confidence(level, CONFIDENCE_LABELS.get(level, level))
+            return Confidence("official", missions.CONFIDENCE_TEXT["official"])
+        return Confidence("unconfirmed", UNCONFIRMED)
+    return Confidence(level, missions.CONFIDENCE_TEXT.get(level, level))
 
 
 @dataclass(frozen=True)
@@ -56,14 +51,24 @@ class Source:
     when: str = ""
 
 
+def _when(day: date | None, kind: str) -> str:
+    when = day.isoformat() if day else "undated"
+    if day and kind == "accessed":
+        when += ", the day the undated page was read"
+    return when
+
+
 def sources(mission: Mission) -> list[Source]:
-    """The address's source and, when there is one, the consular district's."""
+    """The address's source and, when there are, the consular office's and district's."""
     found = []
     if mission.source:
-        when = mission.source_date.isoformat() if mission.source_date else "undated"
-        if mission.source_date and mission.source_date_kind == "accessed":
-            when += ", the day the undated page was read"
-        found.append(Source("Address", mission.source, when))
+        found.append(
+            Source("Address", mission.source, _when(mission.source_date, mission.source_date_kind))
+        )
+    office = getattr(mission, "consular_office", None)
+    if office is not None and office.source:
+        when = _when(office.source_date, office.source_date_kind)
+        found.append(Source("Consular office", office.source, when))
     if mission.district_source:
         found.append(Source("Consular district", mission.district_source))
     return found
@@ -73,8 +78,8 @@ def card(mission: Mission) -> dict[str, Any]:
     """Everything a page shows about one mission."""
     office = getattr(mission, "consular_office", None)
     office_lines: tuple[str, ...] = ()
-    if office is not None and hasattr(office, "postal_lines"):
-        office_lines = tuple(office.postal_lines())
+    if office is not None:
+        office_lines = tuple(office.address.postal_lines())
     return {
         "mission": mission,
         "kind": missions.KIND_LABELS.get(mission.kind, mission.kind),
