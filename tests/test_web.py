@@ -654,6 +654,32 @@ def test_batch_writes_the_kit_lists_bad_rows_and_deletes_it_once_sent(
     assert client.get(f"{page}/status").status_code == 404
 
 
+def test_batch_from_an_excel_workbook(client: FlaskClient) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["name", "city"], ["Jane Doe", "Chicago"], [None, "Chicago"], ["Kim Lee", "Seoul"]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    form: dict[str, object] = {
+        "csrf_token": token(client, "/batch"),
+        "date": FIXED_DATE,
+        "signers": (io.BytesIO(data.getvalue()), "Our signers.xlsx"),
+    }
+    response = client.post("/batch", data=form, content_type="multipart/form-data")
+    page = response.headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "done", status
+    assert status["bad_rows"] == ["Our signers.xlsx row 3: no name"]
+    kit = client.get(f"{page}/kit.zip")
+    names = zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
+    kit.close()
+    assert f"{FIXED_DATE}_kr-seoul_kim-lee.pdf" in names
+
+
 def test_batch_with_an_uploaded_profile_and_its_logo(client: FlaskClient) -> None:
     page = start_batch(
         client,
