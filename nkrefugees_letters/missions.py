@@ -159,9 +159,14 @@ class Address:
     postal_code: str
     country: str
 
+    def written_big_to_small(self) -> bool:
+        """True for a Japanese, Korean or Chinese address in its own script, which runs
+        from the largest unit to the smallest."""
+        return self.country in ("JP", "KR", "CN", "TW") and _has_cjk(" ".join(self.lines))
+
     def postal_lines(self) -> tuple[str, ...]:
         """The address as it is written on an envelope in the mission's own country."""
-        if self.country in ("JP", "KR", "CN", "TW") and _has_cjk(" ".join(self.lines)):
+        if self.written_big_to_small():
             return self._big_to_small()
         pattern = _LOCALITY_FORMATS.get(self.country, "{postal_code} {locality}")
         tail = pattern.format(
