@@ -181,6 +181,7 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
     """The plan for text that will be printed: each character under every style of the
     bundled family that draws it (bold, italic… may appear anywhere)."""
     by_family: dict[Family, set[str]] = {}
+    sans = _coverage(SANS)
     for text in texts:
         for char in clean(text):
             if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
@@ -188,6 +189,11 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
             family = _family_for(char)
             if family is not None:
                 by_family.setdefault(family, set()).add(char)
+            if family is LATIN and ord(char) in sans:
+                # The same character inside Chinese or Japanese text (to_markup, cjk)
+                by_family.setdefault(SANS, set()).add(char)
+    if HAN in by_family:
+        by_family.setdefault(SANS, set()).add(LATIN_HAN_SPACE)
     plan = {}
     for family, chars in by_family.items():
         ordered = "".join(sorted(chars))

@@ -202,6 +202,13 @@ def language_name(language: str, in_language: str | None = None) -> str:
     return name[:1].upper() + name[1:] if base_language(in_language or base) == "en" else name
 
 
+def language_heading(language: str) -> str:
+    """The heading of one language's part of a bilingual letter: the language's name
+    in that language, as a heading writes it (English, 中文, Español)."""
+    name = language_name(language)
+    return name[:1].upper() + name[1:]
+
+
 # --- the mission's name in the letter's language ----------------------------------
 
 _KIND_WORDS: dict[str, dict[str, str]] = {

@@ -199,7 +199,7 @@ class RenderedPDF:
 # --- styles -----------------------------------------------------------------------
 
 
-PARAGRAPH_SPACE = 5.5
+PARAGRAPH_SPACE = 5
 """Space (pt) after a paragraph: with 13.6 pt leading, a clear break that still lets the
 appeal, its legal grounds and the signature block share one page."""
 
@@ -239,7 +239,7 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         "body": body,
         "body_first": ParagraphStyle("body_first", parent=body, firstLineIndent=0),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3.5, firstLineIndent=0
+            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=2.5, firstLineIndent=0
         ),
         "bullet_last": ParagraphStyle(
             "bullet_last", parent=body, leftIndent=14, bulletIndent=3, firstLineIndent=0
@@ -490,11 +490,18 @@ def _signature_cell(
     return cell
 
 
+def _caption(key: str, languages: str) -> str:
+    """A caption of the signature block in the letter's language, or in both languages
+    of a bilingual letter (``Signature / 签名``)."""
+    captions = [i18n.label(key, language) for language in languages.split("+")]
+    return " / ".join(dict.fromkeys(captions))
+
+
 def _blank_signature(styles: dict[str, ParagraphStyle], language: str) -> list[list[Flowable]]:
     """A personal letter: a line to sign on and a line for the name in capitals."""
     cells = []
     for key in ("signature", "name_in_capitals"):
-        caption = i18n.label(key, language)
+        caption = _caption(key, language)
         cells.append(
             [
                 Spacer(1, SIGNING_SPACE * mm),
@@ -518,7 +525,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     column_width = width / columns if columns > 1 else min(width, 80 * mm)
     rows: list[list[Any]] = []
     if not people:
-        rows = _blank_signature(styles, letter.text.language)
+        rows = _blank_signature(styles, "+".join(letter.text.languages))
         column_width = min(column_width, 75 * mm)
     for start in range(0, len(people), columns):
         row: list[Any] = [
@@ -541,7 +548,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     )
     flowables: list[Flowable] = [table]
     if letter.profile.cosigners:
-        cosigned = i18n.label("cosigned", letter.text.language)
+        cosigned = _caption("cosigned", "+".join(letter.text.languages))
         listing = f"{cosigned} " + "; ".join(letter.profile.cosigners)
         flowables.append(_para(listing, styles["small"], "co_signing_organisations"))
     return flowables
@@ -567,32 +574,78 @@ def _story(
     if letter.second_date_text:
         story.append(_para(letter.second_date_text, styles["date"], "date"))
     story.append(FrameBreak())
-    text, text_styles = letter.text, styles
-    if letter.text.translation is not None:
-        # Bilingual: both subjects on top, the whole text in the first language with its
-        # closing, a rule, then the whole text in the second, which starts a new page
-        # unless it fits where it is; one signature block.
-        text, text_styles = letter.text.translation, _styles_for(letter.text.translation.language)
-        above = ParagraphStyle("subject_above", parent=styles["subject"], spaceAfter=3)
-        story.append(_para(letter.text.subject, above, "subject"))
-        story.append(_para(text.subject, text_styles["subject"], "subject"))
-        story.append(_para(letter.text.salutation, styles["salutation"], "salutation"))
-        story += _body(letter.text, styles)
-        story.append(_para(letter.text.closing, styles["body"], "closing"))
-        story.append(
-            HRFlowable(width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=4, spaceAfter=12)
-        )
-    else:
-        story.append(_para(text.subject, styles["subject"], "subject"))
-    last: list[Flowable] = [_para(text.salutation, text_styles["salutation"], "salutation")]
-    body = _body(text, text_styles)
+    if letter.text.translation is None:
+        story.append(_para(letter.text.subject, styles["subject"], "subject"))
+        story += _text_and_signatures(letter, letter.text, styles, text_width)
+        return story
+    # Bilingual: each language's part under a heading in that language, with its own
+    # subject, salutation, text and closing. The first part's last paragraph keeps its
+    # closing; the second part starts below a rule, or on a new page with the rule
+    # left out of sight above it, and ends with the sentence that says which text
+    # prevails and the one signature block.
+    first, second = letter.text, letter.text.translation
+    second_styles = _styles_for(second.language)
+    story.append(_para(i18n.language_heading(first.language), styles["heading"], "heading"))
+    story.append(_para(first.subject, styles["subject"], "subject"))
+    story.append(_para(first.salutation, styles["salutation"], "salutation"))
+    body = _body(first, styles)
+    closing = _para(first.closing, styles["closing"], "closing")
+    story += [*body[:-1], KeepTogether([*body[-1:], closing])]
+    rule = _SeparatorRule(
+        width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=6, spaceAfter=10
+    )
+    part: list[Flowable] = [
+        rule,
+        _para(i18n.language_heading(second.language), second_styles["heading"], "heading"),
+        _para(second.subject, second_styles["subject"], "subject"),
+    ]
+    part += _text_and_signatures(letter, second, second_styles, text_width)
+    story.append(KeepTogether(part))
+    return story
+
+
+def _text_and_signatures(
+    letter: Letter, text: LetterText, styles: dict[str, ParagraphStyle], text_width: float
+) -> list[Flowable]:
+    """Salutation, body and closing of ``text``, then the signature block."""
+    story: list[Flowable] = [_para(text.salutation, styles["salutation"], "salutation")]
+    body = _body(text, styles)
     # The signature block must never stand alone at the top of a page: keep it with the
     # last paragraph and the closing.
-    ending: list[Flowable] = [*body[-1:], _para(text.closing, text_styles["closing"], "closing")]
-    ending += _signatures(letter, styles, text_width)
-    last += [*body[:-1], KeepTogether(ending)]
-    story += [KeepTogether(last)] if letter.text.translation is not None else last
-    return story
+    ending: list[Flowable] = [*body[-1:], _para(text.closing, styles["closing"], "closing")]
+    languages = letter.text.languages
+    if len(languages) > 1:
+        note = " ".join(i18n.prevailing_text_note(*languages, language) for language in languages)
+        ending.append(_para(note, _note_style(styles), "prevailing text"))
+    # Captions and the page furniture follow the first language's styles.
+    ending += _signatures(letter, _styles_for(letter.text.language), text_width)
+    return [*story, *body[:-1], KeepTogether(ending)]
+
+
+class _SeparatorRule(HRFlowable):  # type: ignore[misc]
+    """The rule between the two parts of a bilingual letter: drawn where the second
+    part follows the first on the same page, left out at the top of a page, where the
+    page header already stands above the text."""
+
+    _hidden = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        frame = getattr(self, "_frame", None)
+        self._hidden = bool(frame is not None and frame._atTop)
+        if self._hidden:
+            return availWidth, 0.0
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return 0.0 if self._hidden else float(super().getSpaceAfter())
+
+    def draw(self) -> None:
+        if not self._hidden:
+            super().draw()
+
+
+def _note_style(styles: dict[str, ParagraphStyle]) -> ParagraphStyle:
+    return ParagraphStyle("note", parent=styles["small"], spaceBefore=6, spaceAfter=2)
 
 
 class _SettledParagraph(Paragraph):  # type: ignore[misc]
@@ -1027,6 +1080,13 @@ def printed_strings(letter: Letter) -> list[str]:
     signatories and the sender's profile (for fonts.encoding_plan)."""
     found: list[str] = [*letter.recipient_lines, letter.date_text, letter.second_date_text]
     found += [letter.mission.name, letter.title, LAYOUT_CHARACTERS]
+    languages = letter.text.languages
+    for language in languages:
+        # The page header names the mission in the letter's language; a bilingual
+        # letter adds its headings and the sentence on which text prevails.
+        found += [i18n.mission_name(letter.mission, language), i18n.language_heading(language)]
+        if len(languages) > 1:
+            found.append(i18n.prevailing_text_note(*languages, language))
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
