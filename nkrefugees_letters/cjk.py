@@ -32,18 +32,20 @@ def _is_latin_word_char(char: str) -> bool:
 
 
 def _break_at(units: Sequence[Any], start: int, end: int) -> int:
-    """Move a break proposed before ``units[end]`` back until both rules hold; a line
-    of one unbreakable piece keeps the proposed break."""
-    proposed = end
-    while end > start + 1:
-        before, after = str(units[end - 1]), str(units[end])
+    """Move a break proposed before ``units[end]`` back until both rules hold. Where no
+    break on the line would do, closing marks hang in the margin (burasage) rather
+    than start the next line; a line of one unbreakable piece keeps the proposed break."""
+    for candidate in range(end, start, -1):
+        before, after = str(units[candidate - 1]), str(units[candidate])
         if after in CANNOT_START or before in CANNOT_END:
-            end -= 1
-        elif _is_latin_word_char(before) and _is_latin_word_char(after):
-            end -= 1
-        else:
-            return end
-    return proposed
+            continue
+        if _is_latin_word_char(before) and _is_latin_word_char(after):
+            continue
+        return candidate
+    if str(units[end - 1]) not in CANNOT_END:
+        while end < len(units) and str(units[end]) in CANNOT_START:
+            end += 1
+    return end
 
 
 def split_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:

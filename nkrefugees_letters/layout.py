@@ -677,6 +677,10 @@ class _SettledParagraph(Paragraph):  # type: ignore[misc]
         self._wrapped_for = availWidth
         return self.width, self.height
 
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab's names
+        # Both kinsoku rules, not only reportlab's "no closing mark at a line's start".
+        return cjk.break_paragraph(self, maxWidths)
+
     def draw(self) -> None:
         # The operators that draw these lines depend only on the lines, the canvas
         # state they start from and the font encoding: under a batch's planned

@@ -9,16 +9,23 @@ tests/test_languages.py`` also writes docs/letter-zh.png, letter-ko.png, letter-
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import pytest
 from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
 
 from nkrefugees_letters import fonts, i18n, layout, letters, missions, render
 from nkrefugees_letters.profile import Organisation, Profile, Signatory
@@ -372,12 +379,13 @@ def test_personal_and_organisation_letters_speak_differently(
 
 def test_su_excelencia_never_breaks_across_lines() -> None:
     letter = compose("es", "us-washington")
-    pdf = layout.render_pdf(letter)
-    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
-        text = document.pages[0].extract_text() or ""
-    assert "Su\u00a0Excelencia" in fonts.clean(letter.text.plain_text())
-    assert "Su Excelencia" in text.replace("\u00a0", " ")  # on one line
-    assert not re.search(r"\bSu\n", text)
+    sentence = next(b.plain for b in letter.text.blocks if "Su\u00a0Excelencia" in b.plain)
+    style = layout._styles_for("es")["body"]
+    for width in range(120, 460, 3):
+        paragraph = layout.paragraph(fonts.to_markup(sentence), style)
+        paragraph.wrap(width, 10_000)
+        lines = [" ".join(words) for _extra, words in paragraph.blPara.lines]
+        assert not [line for line in lines if line.endswith(" Su") or line == "Su"], width
 
 
 # --- facts and dates ---------------------------------------------------------------------
@@ -584,7 +592,8 @@ def test_dates_follow_the_language_and_country(language: str, country: str, expe
 
 # --- line breaking -----------------------------------------------------------------------
 
-CANNOT_START_LINE = "，。、；：！？）》」』”’"
+CLOSING_MARKS = "，。、；：！？）》」』”’〉】〕"
+OPENING_MARKS = "（《「『“‘〈【〔"
 
 
 @pytest.mark.parametrize(("language", "mission"), [("zh", "us-washington"), ("ja", "jp-tokyo")])
@@ -595,7 +604,77 @@ def test_chinese_and_japanese_lines_break_between_characters(language: str, miss
     body = [line.strip() for line in lines if len(line.strip()) > 30]
     # Text without spaces fills the measure instead of overflowing or breaking at a space.
     assert len(body) >= 12
-    assert [line for line in body if line[0] in CANNOT_START_LINE] == []
+
+
+def pdf_lines(pdf: bytes) -> list[str]:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    return [fonts.clean(line).strip() for line in text.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("mission", PARTNER_MISSIONS)
+@pytest.mark.parametrize("language", ["zh", "ja", "en+zh", "en+ja"])
+def test_no_cjk_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
+    language: str, mission: str
+) -> None:
+    for profile in (Profile(), ORGANISATION):
+        lines = pdf_lines(layout.render_pdf(compose(language, mission, profile)).data)
+        assert [line for line in lines if line[0] in CLOSING_MARKS] == []
+        assert [line for line in lines if line[-1] in OPENING_MARKS] == []
+
+
+HAN_TEXT = st.text(
+    alphabet=st.sampled_from(list("漢字仮名交じり文北朝鮮難民あいうアイウ" + CLOSING_MARKS + OPENING_MARKS)),
+    min_size=1,
+    max_size=120,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=HAN_TEXT, width=st.integers(min_value=25, max_value=220))
+def test_kinsoku_holds_for_any_text_and_width(text: str, width: int) -> None:
+    style = layout._styles_for("ja")["body_first"]
+    paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
+    paragraph.wrap(width, 100_000)
+    lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
+    assert "".join(lines) == fonts.clean(text)
+    for before, after in itertools.pairwise(lines):
+        # Where a line of marks alone could not be broken otherwise, the break stands.
+        if not set(before) <= set(CLOSING_MARKS + OPENING_MARKS):
+            assert after[0] not in CLOSING_MARKS, (before, after)
+            assert before[-1] not in OPENING_MARKS, (before, after)
+
+
+def test_a_latin_word_inside_cjk_text_stays_whole() -> None:
+    text = "中国にいる北朝鮮の人々への国連難民高等弁務官事務所UNHCRの接触を認めること" * 3
+    style = layout._styles_for("ja")["body_first"]
+    for width in range(60, 300, 7):
+        paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
+        paragraph.wrap(width, 100_000)
+        lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
+        assert not [line for line in lines if re.search(r"[A-Z]$", line) and not line.endswith("UNHCR")]
+
+
+def test_japanese_closing_stands_flush_right_and_paragraphs_are_indented() -> None:
+    letter = compose("ja", "jp-tokyo")
+    pdf = layout.render_pdf(letter)
+    paper = pdf.paper
+    right = (paper.width - paper.margin_right) * 72 / 25.4
+    left = paper.margin_left * 72 / 25.4
+    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
+        chars = document.pages[0].chars
+    closing = [c for c in chars if c["text"] in "敬具"]
+    closing = [c for c in closing if abs(c["top"] - closing[-1]["top"]) < 1]
+    assert "".join(c["text"] for c in closing) == "敬具"
+    assert abs(closing[-1]["x1"] - right) < 1.5
+    assert closing[0]["x0"] > left + 300
+    # 拝啓 at the margin; the next paragraph (難民条約…) one character in.
+    opening = next(c for c in chars if c["text"] == "拝")
+    assert abs(opening["x0"] - left) < 1
+    second = next(c for c in chars if c["text"] == "難" and c["top"] > opening["top"] + 40)
+    assert abs(second["x0"] - (left + layout.BODY_SIZE)) < 1
+    # The full-width space after 拝啓 stays full width.
+    assert "拝啓\u3000" in letter.text.blocks[0].plain
 
 
 def test_korean_lines_break_between_words() -> None:
@@ -611,6 +690,73 @@ def test_korean_lines_break_between_words() -> None:
     printed = [word for line in lines for word in line.split() if word != "•"]
     assert len(printed) > 150
     assert [word for word in printed if word not in words] == []
+
+
+# --- running headers and bold ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("mission", ["us-washington", "gb-london", "za-pretoria", "mx-mexico-city"])
+@pytest.mark.parametrize("pair", ["en+zh", "zh+en", "en+ja", "ja+en", "en+ko", "ko+en", "es+en"])
+def test_the_running_header_is_one_line(pair: str, mission: str) -> None:
+    pdf = layout.render_pdf(compose(pair, mission))
+    assert pdf.pages == 2
+    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
+        page = document.pages[1]
+        header = [c for c in page.chars if c["top"] < 20 * 72 / 25.4]
+    assert header
+    assert max(c["top"] for c in header) - min(c["top"] for c in header) < 2
+    text = "".join(c["text"] for c in header)
+    assert "2 / 2" in text or "2 of 2" in text or "第2页" in text or "2쪽" in text or "2 de 2" in text
+
+
+class _RenderModes(PDFPageAggregator):  # type: ignore[misc]
+    """Collects the characters drawn with text render mode 2 (filled and stroked)."""
+
+    def __init__(self, manager: PDFResourceManager) -> None:
+        super().__init__(manager, laparams=None)
+        self.stroked: list[str] = []
+
+    def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+        before = len(self.cur_item._objs)
+        super().render_string(textstate, seq, ncs, graphicstate)
+        if textstate.render == 2:
+            self.stroked += [o.get_text() for o in self.cur_item._objs[before:]]
+
+
+def stroked_text(pdf: bytes) -> str:
+    manager = PDFResourceManager()
+    device = _RenderModes(manager)
+    interpreter = PDFPageInterpreter(manager, device)
+    for page in PDFPage.get_pages(io.BytesIO(pdf)):
+        interpreter.process_page(page)
+    return "".join(device.stroked)
+
+
+@pytest.mark.parametrize("mission", ["us-washington", "jp-tokyo", "kr-seoul"])
+@pytest.mark.parametrize("language", ["zh", "ja"])
+def test_chinese_and_japanese_subjects_are_bold(language: str, mission: str) -> None:
+    letter = compose(language, mission)
+    pdf = layout.render_pdf(letter)
+    stroked = stroked_text(pdf.data)
+    han = "".join(c for c in letter.text.subject if fonts._family_for(c) is fonts.HAN)
+    assert han and stroked.startswith(han)
+    # Only bold text is stroked: the salutation and the body are not.
+    assert squash(letter.text.salutation) not in stroked
+    assert letter.text.blocks[0].plain[:12] not in stroked
+    # Digits and Latin letters in the subject are in the bold of the matching sans serif.
+    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
+        fours = {c["fontname"].split("+")[-1] for c in document.pages[0].chars if c["text"] == "4"}
+    # The 44 of the subject in bold, the dates and the body in regular weight.
+    assert fours == {"NotoSans-Bold", "NotoSans-Regular"}
+
+
+def test_korean_subject_is_in_the_bold_face() -> None:
+    pdf = layout.render_pdf(compose("ko", "kr-seoul"))
+    with pdfplumber.open(io.BytesIO(pdf.data)) as document:
+        chars = document.pages[0].chars
+    subject = [c for c in chars if c["text"] == "맞"]
+    assert subject and subject[0]["fontname"].endswith("NanumMyeongjoBold")
+    assert stroked_text(pdf.data) == ""
 
 
 # --- pictures for the README ---------------------------------------------------------------
