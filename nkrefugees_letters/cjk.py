@@ -97,7 +97,7 @@ def break_paragraph(paragraph: Any, max_widths: Any) -> Any:
     if not isinstance(max_widths, (list, tuple)):
         max_widths = [max_widths]
     paragraph.height = 0
-    if hasattr(paragraph, "blPara") and getattr(paragraph, "_splitpara", 0):
+    if hasattr(paragraph, "blPara") and getattr(paragraph, "_splitpara", False):
         return paragraph.blPara
     style = paragraph.style
     _handleBulletWidth(paragraph.bulletText, style, max_widths)

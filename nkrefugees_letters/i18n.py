@@ -114,7 +114,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "contact": "Email or phone",
         "page": "Page {number} of {total}",
         "cosigned": "Co-signed by:",
-        "prevails": "This letter is given in {first} and in {second}; where the two differ, the {first} text prevails.",
+        "prevails": (
+            "This letter is given in {first} and in {second}; where the two differ, "
+            "the {first} text prevails."
+        ),
     },
     "zh": {
         "signature": "签名",
@@ -126,7 +129,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "contact": "电子邮件或电话",
         "page": "第{number}页，共{total}页",
         "cosigned": "联署组织：",
-        "prevails": "本信以{first}和{second}写成，以{first}文本为准。",
+        "prevails": "本信以{first}和{second}写成，如两种文本有出入，以{first}文本为准。",
     },
     "ko": {
         "signature": "서명",
@@ -138,7 +141,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "contact": "이메일 또는 전화",
         "page": "{total}쪽 중 {number}쪽",
         "cosigned": "공동 서명 단체:",
-        "prevails": "이 서한은 {first}와 {second}로 작성되었으며, 두 본문이 다를 경우 {first} 본문을 따릅니다.",
+        "prevails": (
+            "이 서한은 {first}와 {second}로 작성되었으며, "
+            "두 본문이 다를 경우 {first} 본문을 따릅니다."
+        ),
     },
     "ja": {
         "signature": "署名",
@@ -150,7 +156,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "contact": "メールアドレスまたは電話番号",
         "page": "{number} / {total} ページ",
         "cosigned": "共同署名団体：",
-        "prevails": "本書簡は{first}と{second}で作成しており、両文に相違がある場合は{first}の文面を優先します。",
+        "prevails": (
+            "本書簡は{first}と{second}で作成しており、"
+            "両文に相違がある場合は{first}の文面を優先します。"
+        ),
     },
     "es": {
         "signature": "Firma",
@@ -162,7 +171,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "contact": "Correo electrónico o teléfono",
         "page": "Página {number} de {total}",
         "cosigned": "Firman también:",
-        "prevails": "Esta carta se presenta en {first} y en {second}; en caso de discrepancia, prevalece el texto en {first}.",
+        "prevails": (
+            "Esta carta se presenta en {first} y en {second}; en caso de discrepancia, "
+            "prevalece el texto en {first}."
+        ),
     },
 }
 
@@ -246,9 +258,7 @@ def mission_name(mission: Any, language: str) -> str:
         return str(mission.name)
     kind = _KIND_WORDS[base].get(mission.kind, _KIND_WORDS[base]["consulate"])
     place = (
-        country_name(mission.country, base)
-        if mission.kind == "embassy"
-        else city_in(mission, base)
+        country_name(mission.country, base) if mission.kind == "embassy" else city_in(mission, base)
     )
     if base == "es" and mission.kind == "embassy":
         place = _ES_COUNTRY.get(mission.country, place)

@@ -264,9 +264,7 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
             spaceAfter=3,
             keepWithNext=1,
         ),
-        "salutation": ParagraphStyle(
-            "salutation", parent=body, firstLineIndent=0, keepWithNext=1
-        ),
+        "salutation": ParagraphStyle("salutation", parent=body, firstLineIndent=0, keepWithNext=1),
         "closing": ParagraphStyle(
             "closing",
             parent=body,
@@ -615,7 +613,10 @@ def _text_and_signatures(
     ending: list[Flowable] = [*body[-1:], _para(text.closing, styles["closing"], "closing")]
     languages = letter.text.languages
     if len(languages) > 1:
-        note = " ".join(i18n.prevailing_text_note(*languages, language) for language in languages)
+        note = " ".join(
+            i18n.prevailing_text_note(languages[0], languages[1], language)
+            for language in languages
+        )
         ending.append(_para(note, _note_style(styles), "prevailing text"))
     # Captions and the page furniture follow the first language's styles.
     ending += _signatures(letter, _styles_for(letter.text.language), text_width)
@@ -840,7 +841,9 @@ def _header_line(letter: Letter, style: ParagraphStyle, width: float) -> Paragra
     for text in choices:
         markup = fonts.to_markup(text, where="page header", cjk=cjk_text)
         for size in HEADER_SIZES:
-            fitted = ParagraphStyle(f"header{size}", parent=style, fontSize=size, leading=size * 1.3)
+            fitted = ParagraphStyle(
+                f"header{size}", parent=style, fontSize=size, leading=size * 1.3
+            )
             header = Paragraph(markup, fitted)
             if header.wrap(width, 1000)[1] <= fitted.leading + 0.1:
                 return header
@@ -1090,7 +1093,8 @@ def printed_strings(letter: Letter) -> list[str]:
         # letter adds its headings and the sentence on which text prevails.
         found += [i18n.mission_name(letter.mission, language), i18n.language_heading(language)]
         if len(languages) > 1:
-            found.append(i18n.prevailing_text_note(*languages, language))
+            found.append(i18n.prevailing_text_note(languages[0], languages[1], language))
+    found += [_caption(key, "+".join(languages)) for key in ("signature", "name_in_capitals")]
 
     def walk(value: Any) -> None:
         if isinstance(value, str):

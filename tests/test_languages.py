@@ -318,7 +318,11 @@ def test_the_missions_own_name_in_a_language_wins() -> None:
         ("kr-gwangju", "zh", "中华人民共和国驻Gwangju总领事馆"),
         ("mx-tijuana", "es", "Consulado General de la República Popular China en Tijuana"),
         ("us-washington", "es", "Embajada de la República Popular China en los Estados Unidos"),
-        ("za-johannesburg", "es", "Consulado General de la República Popular China en Johannesburgo"),
+        (
+            "za-johannesburg",
+            "es",
+            "Consulado General de la República Popular China en Johannesburgo",
+        ),
         ("fi-helsinki", "zh", "中国驻芬兰大使馆"),
     ],
 )
@@ -436,14 +440,25 @@ def test_every_language_states_the_grounds_the_torture_convention_and_the_ruling
     }[language]
     for word in grounds:
         assert word in text, word
-    torture = {"en": "Convention against Torture", "zh": "禁止酷刑公约", "ko": "고문방지협약",
-               "ja": "拷問等禁止条約", "es": "Convención contra la Tortura"}[language]
+    torture = {
+        "en": "Convention against Torture",
+        "zh": "禁止酷刑公约",
+        "ko": "고문방지협약",
+        "ja": "拷問等禁止条約",
+        "es": "Convención contra la Tortura",
+    }[language]
     assert torture in text
     assert i18n.long_date(i18n.CAT_RATIFICATION_DATE, language, "GB") in text
     assert i18n.long_date(i18n.ROK_SUPREME_COURT_RULING_DATE, language, "GB") in text
     # The old overstatements are gone.
-    for claim in ("Articles 2 and 3", "第二条和第三条", "제2조와 제3조", "第2条および第3条",
-                  "artículos 2 y 3", "every person"):
+    for claim in (
+        "Articles 2 and 3",
+        "第二条和第三条",
+        "제2조와 제3조",
+        "第2条および第3条",
+        "artículos 2 y 3",
+        "every person",
+    ):
         assert claim not in text
 
 
@@ -624,7 +639,9 @@ def test_no_cjk_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
 
 
 HAN_TEXT = st.text(
-    alphabet=st.sampled_from(list("漢字仮名交じり文北朝鮮難民あいうアイウ" + CLOSING_MARKS + OPENING_MARKS)),
+    alphabet=st.sampled_from(
+        list("漢字仮名交じり文北朝鮮難民あいうアイウ" + CLOSING_MARKS + OPENING_MARKS)
+    ),
     min_size=1,
     max_size=120,
 )
@@ -652,7 +669,9 @@ def test_a_latin_word_inside_cjk_text_stays_whole() -> None:
         paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
         paragraph.wrap(width, 100_000)
         lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
-        assert not [line for line in lines if re.search(r"[A-Z]$", line) and not line.endswith("UNHCR")]
+        assert not [
+            line for line in lines if re.search(r"[A-Z]$", line) and not line.endswith("UNHCR")
+        ]
 
 
 def test_japanese_closing_stands_flush_right_and_paragraphs_are_indented() -> None:
@@ -706,7 +725,9 @@ def test_the_running_header_is_one_line(pair: str, mission: str) -> None:
     assert header
     assert max(c["top"] for c in header) - min(c["top"] for c in header) < 2
     text = "".join(c["text"] for c in header)
-    assert "2 / 2" in text or "2 of 2" in text or "第2页" in text or "2쪽" in text or "2 de 2" in text
+    assert (
+        "2 / 2" in text or "2 of 2" in text or "第2页" in text or "2쪽" in text or "2 de 2" in text
+    )
 
 
 class _RenderModes(PDFPageAggregator):  # type: ignore[misc]
@@ -789,6 +810,8 @@ def save_png(pdf: bytes, name: str) -> None:
     [
         ("zh", "us-washington", "letter-zh"),
         ("ko", "kr-seoul", "letter-ko"),
+        ("ja", "jp-tokyo", "letter-ja"),
+        ("es", "pe-lima", "letter-es"),
         ("en+zh", "gb-london", "letter-en-zh"),
     ],
 )
