@@ -674,8 +674,9 @@ def test_a_latin_word_inside_cjk_text_stays_whole() -> None:
         ]
 
 
-def test_japanese_closing_stands_flush_right_and_paragraphs_are_indented() -> None:
-    letter = compose("ja", "jp-tokyo")
+@pytest.mark.parametrize("mission", PARTNER_MISSIONS)
+def test_japanese_closing_stands_flush_right_and_paragraphs_are_indented(mission: str) -> None:
+    letter = compose("ja", mission)
     pdf = layout.render_pdf(letter)
     paper = pdf.paper
     right = (paper.width - paper.margin_right) * 72 / 25.4
@@ -714,7 +715,7 @@ def test_korean_lines_break_between_words() -> None:
 # --- running headers and bold ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("mission", ["us-washington", "gb-london", "za-pretoria", "mx-mexico-city"])
+@pytest.mark.parametrize("mission", PARTNER_MISSIONS)
 @pytest.mark.parametrize("pair", ["en+zh", "zh+en", "en+ja", "ja+en", "en+ko", "ko+en", "es+en"])
 def test_the_running_header_is_one_line(pair: str, mission: str) -> None:
     pdf = layout.render_pdf(compose(pair, mission))
@@ -819,3 +820,10 @@ def test_sample_pictures(language: str, mission: str, name: str) -> None:
     pdf = layout.render_pdf(compose(language, mission))
     save_png(pdf.data, name)
     assert (DOCS / f"{name}.png").is_file()
+
+
+def test_readme_picture() -> None:
+    """docs/letter-chicago.png at the top of the README: a personal letter to Chicago."""
+    pdf = layout.render_pdf(compose("en", "us-chicago", Profile()))
+    save_png(pdf.data, "letter-chicago")
+    assert (DOCS / "letter-chicago.png").is_file()
