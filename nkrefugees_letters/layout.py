@@ -219,15 +219,14 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
     fonts.register(fonts.LATIN)
     wrap = "CJK" if cjk and not spaced else None
     leading = BODY_LEADING + (1.6 if cjk else 0)
-    body = ParagraphStyle(
-        "body",
+    base = ParagraphStyle(
+        "base",
         fontName=fonts.BODY_FONT,
         fontSize=BODY_SIZE,
         leading=leading,
         textColor=INK,
         spaceAfter=PARAGRAPH_SPACE,
         alignment=TA_LEFT,
-        firstLineIndent=PARAGRAPH_INDENT.get(language, 0) * BODY_SIZE,
         allowWidows=0,
         allowOrphans=0,
         wordWrap=wrap,
@@ -235,19 +234,23 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         bulletFontName=fonts.BODY_FONT,
         hyphenationLang="",
     )
+    # Only body paragraphs are indented; headers, captions and the address are not.
+    body = ParagraphStyle(
+        "body", parent=base, firstLineIndent=PARAGRAPH_INDENT.get(language, 0) * BODY_SIZE
+    )
     return {
         "body": body,
-        "body_first": ParagraphStyle("body_first", parent=body, firstLineIndent=0),
+        "body_first": ParagraphStyle("body_first", parent=base, firstLineIndent=0),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=2.5, firstLineIndent=0
+            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=2.5, firstLineIndent=0
         ),
         "bullet_last": ParagraphStyle(
-            "bullet_last", parent=body, leftIndent=14, bulletIndent=3, firstLineIndent=0
+            "bullet_last", parent=base, leftIndent=14, bulletIndent=3, firstLineIndent=0
         ),
         # Chinese and Japanese bold is the Han font stroked (fonts.SYNTHETIC_BOLD_STROKE).
         "subject": ParagraphStyle(
             "subject",
-            parent=body,
+            parent=base,
             fontName=fonts.BOLD_FONT,
             firstLineIndent=0,
             spaceAfter=8,
@@ -255,7 +258,7 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         ),
         "heading": ParagraphStyle(
             "heading",
-            parent=body,
+            parent=base,
             fontName=fonts.BOLD_FONT,
             fontSize=SMALL_SIZE,
             leading=SMALL_SIZE * 1.4,
@@ -264,10 +267,10 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
             spaceAfter=3,
             keepWithNext=1,
         ),
-        "salutation": ParagraphStyle("salutation", parent=body, firstLineIndent=0, keepWithNext=1),
+        "salutation": ParagraphStyle("salutation", parent=base, firstLineIndent=0, keepWithNext=1),
         "closing": ParagraphStyle(
             "closing",
-            parent=body,
+            parent=base,
             firstLineIndent=0,
             alignment=TA_RIGHT if language in RIGHT_ALIGNED_CLOSING else TA_LEFT,
             spaceBefore=4,
@@ -275,7 +278,7 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         ),
         "address": ParagraphStyle(
             "address",
-            parent=body,
+            parent=base,
             fontSize=ADDRESS_SIZE,
             leading=ADDRESS_SIZE * 1.22,
             firstLineIndent=0,
@@ -283,16 +286,16 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         ),
         "return": ParagraphStyle(
             "return",
-            parent=body,
+            parent=base,
             fontSize=RETURN_LINE_SIZE,
             leading=RETURN_LINE_SIZE * 1.3,
             textColor=GREY,
             spaceAfter=2,
         ),
-        "date": ParagraphStyle("date", parent=body, alignment=TA_RIGHT, spaceAfter=0),
+        "date": ParagraphStyle("date", parent=base, alignment=TA_RIGHT, spaceAfter=0),
         "small": ParagraphStyle(
             "small",
-            parent=body,
+            parent=base,
             fontSize=SMALL_SIZE,
             leading=SMALL_SIZE * 1.3,
             textColor=GREY,
@@ -300,14 +303,14 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
         ),
         "sig_name": ParagraphStyle(
             "sig_name",
-            parent=body,
+            parent=base,
             fontName=fonts.BOLD_FONT,
             fontSize=9.5,
             leading=12,
             spaceAfter=0,
         ),
         "sig_title": ParagraphStyle(
-            "sig_title", parent=body, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
+            "sig_title", parent=base, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
         ),
     }
 
@@ -613,11 +616,10 @@ def _text_and_signatures(
     ending: list[Flowable] = [*body[-1:], _para(text.closing, styles["closing"], "closing")]
     languages = letter.text.languages
     if len(languages) > 1:
-        note = " ".join(
-            i18n.prevailing_text_note(languages[0], languages[1], language)
-            for language in languages
-        )
-        ending.append(_para(note, _note_style(styles), "prevailing text"))
+        # Which text prevails, once in each language, each in its own type.
+        for language in languages:
+            note = i18n.prevailing_text_note(languages[0], languages[1], language)
+            ending.append(_para(note, _note_style(_styles_for(language)), "prevailing text"))
     # Captions and the page furniture follow the first language's styles.
     ending += _signatures(letter, _styles_for(letter.text.language), text_width)
     return [*story, *body[:-1], KeepTogether(ending)]
@@ -646,7 +648,7 @@ class _SeparatorRule(HRFlowable):  # type: ignore[misc]
 
 
 def _note_style(styles: dict[str, ParagraphStyle]) -> ParagraphStyle:
-    return ParagraphStyle("note", parent=styles["small"], spaceBefore=6, spaceAfter=2)
+    return ParagraphStyle("note", parent=styles["small"], spaceBefore=4, spaceAfter=0)
 
 
 class _SettledParagraph(Paragraph):  # type: ignore[misc]
@@ -954,7 +956,7 @@ class _Furniture:
         room = text_top - bottom
         details_height = sum(p.wrap(text_width, room)[1] for p in details) + 1.5 * mm
         name = _fit_name(
-            org.name, self.styles["body"], accent, align, text_width, room - details_height
+            org.name, self.styles["body_first"], accent, align, text_width, room - details_height
         )
         block = KeepInFrame(text_width, room, [name, Spacer(1, 1.5 * mm), *details], mode="shrink")
         _, height = block.wrapOn(canvas, text_width, text_top - bottom)
