@@ -9,7 +9,6 @@ tests/test_languages.py`` also writes docs/letter-zh.png, letter-ko.png, letter-
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 from collections.abc import Callable
@@ -21,8 +20,6 @@ from typing import Any
 import pdfplumber
 import pytest
 from click.testing import Result
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
@@ -636,42 +633,6 @@ def test_no_cjk_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(
         lines = pdf_lines(layout.render_pdf(compose(language, mission, profile)).data)
         assert [line for line in lines if line[0] in CLOSING_MARKS] == []
         assert [line for line in lines if line[-1] in OPENING_MARKS] == []
-
-
-HAN_TEXT = st.text(
-    alphabet=st.sampled_from(
-        list("漢字仮名交じり文北朝鮮難民あいうアイウ" + CLOSING_MARKS + OPENING_MARKS)
-    ),
-    min_size=1,
-    max_size=120,
-)
-
-
-@settings(max_examples=150, deadline=None)
-@given(text=HAN_TEXT, width=st.integers(min_value=25, max_value=220))
-def test_kinsoku_holds_for_any_text_and_width(text: str, width: int) -> None:
-    style = layout._styles_for("ja")["body_first"]
-    paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
-    paragraph.wrap(width, 100_000)
-    lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
-    assert "".join(lines) == fonts.clean(text)
-    for before, after in itertools.pairwise(lines):
-        # Where a line of marks alone could not be broken otherwise, the break stands.
-        if not set(before) <= set(CLOSING_MARKS + OPENING_MARKS):
-            assert after[0] not in CLOSING_MARKS, (before, after)
-            assert before[-1] not in OPENING_MARKS, (before, after)
-
-
-def test_a_latin_word_inside_cjk_text_stays_whole() -> None:
-    text = "中国にいる北朝鮮の人々への国連難民高等弁務官事務所UNHCRの接触を認めること" * 3
-    style = layout._styles_for("ja")["body_first"]
-    for width in range(60, 300, 7):
-        paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
-        paragraph.wrap(width, 100_000)
-        lines = ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]
-        assert not [
-            line for line in lines if re.search(r"[A-Z]$", line) and not line.endswith("UNHCR")
-        ]
 
 
 @pytest.mark.parametrize("mission", PARTNER_MISSIONS)
