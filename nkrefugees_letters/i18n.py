@@ -28,6 +28,16 @@ LETTER_PAPER_COUNTRIES = frozenset({"US", "CA", "MX"})
 
 CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
+LANGUAGE_ALIASES = {"cn": "zh", "jp": "ja", "kr": "ko", "sp": "es"}
+"""Country codes or old habits people type for a language code."""
+
+
+def language_spelling(text: str) -> str:
+    """``EN+CN`` → ``en+zh``: the code a profile or option means, in any case (whether
+    nkletters writes in it is for the template lookup to say)."""
+    parts = (part.strip().lower() for part in text.split("+"))
+    return "+".join(LANGUAGE_ALIASES.get(part, part) for part in parts)
+
 
 def anniversary(when: date) -> int:
     """The anniversary of accession observed in ``when``'s year (2026 → 44).
@@ -98,9 +108,31 @@ def country_name(code: str, language: str = "en") -> str:
     return str(names.get(code.upper(), code.upper()))
 
 
+NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "DG", "EA", "EU", "EZ", "FX", "IC", "QO", "SU", "TA", "UK", "UN", "XA", "XB", "ZZ"}
+)
+"""Two-letter codes Babel names that are no ISO 3166-1 country: the exceptionally
+reserved ones (EU, UN, Ascension's AC…), pseudo-locales and "unknown region" (ZZ)."""
+
+COUNTRY_ALIASES = {"UK": "GB"}
+"""What people write for a code that is spelt otherwise: the UK is GB in ISO 3166-1."""
+
+
 def is_country_code(code: str) -> bool:
     """True for a two-letter ISO 3166-1 code that Babel knows as a country."""
-    return len(code) == 2 and code.isalpha() and code.isupper() and code in Locale("en").territories
+    return (
+        len(code) == 2
+        and code.isalpha()
+        and code.isupper()
+        and code not in NOT_COUNTRIES
+        and code in Locale("en").territories
+    )
+
+
+def country_code(text: str) -> str:
+    """``uk`` → ``GB``, `` us `` → ``US``: the ISO code a user means (checked by the caller)."""
+    code = text.strip().upper()
+    return COUNTRY_ALIASES.get(code, code)
 
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -249,7 +281,8 @@ def mission_name(mission: Any, language: str) -> str:
     has one (``Mission.names``; for Chinese also ``name_zh``), else one built from its
     kind and its country (an embassy) or city (a consulate); English: ``name``."""
     base = base_language(language)
-    names = getattr(mission, "names", None) or {}
+    # Mission.names: (language, name) pairs, or a mapping
+    names = dict(getattr(mission, "names", None) or ())
     if names.get(base):
         return str(names[base])
     if base == "zh" and mission.name_zh:

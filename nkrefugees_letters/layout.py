@@ -8,11 +8,16 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 
 from __future__ import annotations
 
+import calendar
 import copy
 import dataclasses
 import io
+import os
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -108,9 +113,10 @@ PAPERS: dict[str, Paper] = {
         letterhead_top=12.7,
         letterhead_bottom=46,
         # A #10 window (4½ × 1⅛ in, ⅞ in from the left and ½ in from the bottom of the
-        # envelope) on the top panel of a sheet folded in thirds: what stays visible
-        # however the sheet slides in the envelope.
-        window=Rect(left=22.2, top=52.5, width=88.9, height=27.5),
+        # envelope) over the top panel of a sheet folded in thirds, resting on its fold:
+        # 51.9-80.4 mm from the top. WINDOW_PADDING on each side leaves 3 mm to spare
+        # for a sheet that slides.
+        window=Rect(left=22.2, top=51.9, width=88.9, height=28.5),
         info_block=Rect(left=127, top=53.3, width=63.5, height=25),
         body_top=88,
         fold_marks=(279.4 / 3, 279.4 * 2 / 3),
@@ -132,9 +138,16 @@ WINDOW_PADDING = 1.5
 that shifts a little in the envelope still shows every line whole."""
 
 RETURN_LINE_SIZE = 6.5
+RETURN_LINE_SIZES = (RETURN_LINE_SIZE, 6)
+"""The return line may step down to 6 pt (still legible through the window), then is cut."""
 BODY_SIZE = 10
 BODY_LEADING = 13.6
-ADDRESS_SIZE = 10
+ADDRESS_SIZE = BODY_SIZE
+"""The recipient's address is set at the body's size: a block too tall for the window
+drops lines (Letter.address_variants), never shrinks its type."""
+ADDRESS_LEADING = 1.22
+ADDRESS_LEADING_TIGHT = 1.12
+"""Line spacing (× size) of the address, tightened before any line is dropped."""
 SMALL_SIZE = 7.5
 INK = colors.HexColor("#1a1a1a")
 GREY = colors.HexColor("#6b6b6b")
@@ -156,18 +169,56 @@ class Letter:
     extra_recipient_lines: tuple[str, ...] = field(default_factory=tuple)
     second_date_text: str = ""
     """A bilingual letter's date in its second language, printed under the first."""
+    when: date | None = None
+    """The letter's date: also the PDF's creation date (see :func:`stamp`)."""
 
     @property
     def recipient_lines(self) -> tuple[str, ...]:
         """Addressee lines from the template, then the mission's postal address; in a
         Chinese, Japanese or Korean letter to an address written in that script, the
         address first (〒106-0046 東京都…, then the mission, then the person)."""
-        names = (*self.text.recipient, *self.extra_recipient_lines)
-        postal = self.mission.address.postal_lines()
+        return self.address_variants[0]
+
+    @property
+    def address_variants(self) -> tuple[tuple[str, ...], ...]:
+        """The recipient block from whole to shortest, for a window or label too small
+        for all of it (see :func:`address_variants`)."""
         language = i18n.base_language(self.text.language)
-        if language in CJK_LANGUAGES and self.mission.address.written_big_to_small():
-            return (*postal, *names)
-        return (*names, *postal)
+        return address_variants(
+            self.text.recipient,
+            self.extra_recipient_lines,
+            self.mission.address.postal_lines(),
+            mission=i18n.mission_name(self.mission, self.text.language),
+            address_first=(
+                language in CJK_LANGUAGES and self.mission.address.written_big_to_small()
+            ),
+        )
+
+
+def address_variants(
+    addressee: Sequence[str],
+    extra: Sequence[str],
+    postal: Sequence[str],
+    *,
+    mission: str | None = None,
+    address_first: bool = False,
+) -> tuple[tuple[str, ...], ...]:
+    """``(*addressee, *extra, *postal)``, then shorter forms that still deliver: without
+    the addressee's middle lines (the President's title), without ``extra`` (the
+    mission's Chinese name), and with only the mission, which is then the addressee:
+    ``mission`` (its name in the letter's language), or else the addressee's last line
+    with its "c/o " dropped. The postal address is always whole; ``address_first`` puts
+    it before the names, as a Japanese or Korean address in its own script runs."""
+    addressee, extra, postal = tuple(addressee), tuple(extra), tuple(postal)
+    outer = (addressee[0], addressee[-1]) if len(addressee) > 2 else addressee
+    last = (
+        (mission,)
+        if mission is not None
+        else tuple(re.sub(r"^c/o\s+", "", line, flags=re.I) for line in addressee[-1:])
+    )
+    names = [(*addressee, *extra), (*outer, *extra), outer, last]
+    variants = [(*postal, *lines) if address_first else (*lines, *postal) for lines in names]
+    return tuple(dict.fromkeys(variants))
 
 
 @dataclass(frozen=True)
@@ -280,7 +331,15 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
             "address",
             parent=base,
             fontSize=ADDRESS_SIZE,
-            leading=ADDRESS_SIZE * 1.22,
+            leading=ADDRESS_SIZE * ADDRESS_LEADING,
+            firstLineIndent=0,
+            spaceAfter=0,
+        ),
+        "address_tight": ParagraphStyle(
+            "address_tight",
+            parent=base,
+            fontSize=ADDRESS_SIZE,
+            leading=ADDRESS_SIZE * ADDRESS_LEADING_TIGHT,
             firstLineIndent=0,
             spaceAfter=0,
         ),
@@ -288,9 +347,9 @@ def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, Pa
             "return",
             parent=base,
             fontSize=RETURN_LINE_SIZE,
-            leading=RETURN_LINE_SIZE * 1.3,
+            leading=RETURN_LINE_SIZE * 1.2,
             textColor=GREY,
-            spaceAfter=2,
+            spaceAfter=1.5,
         ),
         "date": ParagraphStyle("date", parent=base, alignment=TA_RIGHT, spaceAfter=0),
         "small": ParagraphStyle(
@@ -360,8 +419,8 @@ def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     """The sender's address on one line above the recipient, smaller if it must be;
     a very long one is cut with an ellipsis rather than pushing the address down."""
     markup = fonts.to_markup(text, where="return address")
-    for size in (RETURN_LINE_SIZE, 6, 5.5, 5):
-        fitted = ParagraphStyle(f"return{size}", parent=style, fontSize=size, leading=size * 1.3)
+    for size in RETURN_LINE_SIZES:
+        fitted = ParagraphStyle(f"return{size}", parent=style, fontSize=size, leading=size * 1.2)
         paragraph = Paragraph(markup, fitted)
         if paragraph.wrap(width, 1000)[1] <= fitted.leading + 0.1:
             return paragraph
@@ -372,6 +431,53 @@ def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
         if paragraph.wrap(width, 1000)[1] <= fitted.leading + 0.1:
             break
     return paragraph
+
+
+def _window(letter: Letter, paper: Paper, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The return line and the recipient block, at full size (see :func:`window_lines`)."""
+    head, lines, style = _window_choice(letter, paper, styles)
+    return [
+        *head,
+        *(_para(line, style, f"recipient line {n + 1}") for n, line in enumerate(lines)),
+    ]
+
+
+def window_lines(letter: Letter) -> tuple[str, ...]:
+    """The recipient lines the letter prints in its envelope window: the longest form
+    of the address (Letter.address_variants) that fits it at the body's size, with the
+    usual line spacing or, failing that, a tighter one."""
+    return _window_choice(letter, PAPERS[letter.paper], _styles_for(letter.text.language))[1]
+
+
+def _window_choice(
+    letter: Letter, paper: Paper, styles: dict[str, ParagraphStyle]
+) -> tuple[list[Flowable], tuple[str, ...], ParagraphStyle]:
+    width, height = _address_area(paper)
+    org = letter.profile.organisation
+    head = [_return_line(org.return_line(), styles["return"], width)] if org else []
+    variants = letter.address_variants
+    # Last of all, the return line goes (the letterhead above still gives the sender).
+    candidates = [*((head, lines) for lines in variants), ([], variants[-1])]
+    for top, lines in candidates:
+        for style in (styles["address"], styles["address_tight"]):
+            block = [
+                *top,
+                *(_para(line, style, f"recipient line {n + 1}") for n, line in enumerate(lines)),
+            ]
+            if _height(block, width) <= height + 0.01:
+                return top, lines, style
+    # Even that is too tall (a very long address): KeepInFrame shrinks it.
+    return head, variants[-1], styles["address_tight"]
+
+
+def _height(flowables: Sequence[Flowable], width: float) -> float:
+    """The height (points) the flowables take stacked in a frame ``width`` wide."""
+    total = 0.0
+    for index, flowable in enumerate(flowables):
+        total += flowable.wrap(width, 10_000)[1] + flowable.getSpaceAfter()
+        if index:
+            total += flowable.getSpaceBefore()
+    return total
 
 
 def _block_markup(block: Block, cjk_text: bool = False) -> str:
@@ -564,12 +670,7 @@ def _story(
     for image in (org.logo if org else None, *(s.signature_image for s in letter.signatories)):
         if image is not None:
             _image(image)
-    window: list[Flowable] = []
-    if org is not None:
-        window.append(_return_line(org.return_line(), styles["return"], _address_area(paper)[0]))
-    for index, line in enumerate(letter.recipient_lines):
-        window.append(_para(line, styles["address"], f"recipient line {index + 1}"))
-    window_box = KeepInFrame(*_address_area(paper), window, mode="shrink")
+    window_box = KeepInFrame(*_address_area(paper), _window(letter, paper, styles), mode="shrink")
     story: list[Flowable] = [window_box, FrameBreak()]
     story.append(_para(letter.date_text, styles["date"], "date"))
     if letter.second_date_text:
@@ -859,12 +960,13 @@ def _header_line(letter: Letter, style: ParagraphStyle, width: float) -> Paragra
 
 
 def _addressee(text: LetterText, mission: str) -> str:
-    """The line of the template's recipient that names the person: the first one that
-    does not name the mission."""
-    for line in text.recipient:
-        if mission not in line:
-            return line
-    return text.recipient[0] if text.recipient else ""
+    """The line of the template's recipient that names the person: of the lines that do
+    not name the mission, the first (His Excellency Xi Jinping), or in Chinese, Japanese
+    and Korean, where the title comes before the name, the last (習近平閣下)."""
+    lines = [line for line in text.recipient if mission not in line] or list(text.recipient)
+    if not lines:
+        return ""
+    return lines[-1] if i18n.base_language(text.language) in CJK_LANGUAGES else lines[0]
 
 
 @dataclass
@@ -1140,12 +1242,28 @@ def render_pdf(letter: Letter) -> RenderedPDF:
         # Without this every page names Helvetica, a font that is not embedded.
         kwargs["initialFontName"] = fonts.BODY_FONT
         canvases.append(_PageCountingCanvas(*args, furniture=furniture, **kwargs))
+        stamp(canvases[-1], letter.when)
         return canvases[-1]
 
     doc.build(story, canvasmaker=canvasmaker)
     canvas = canvases[-1]
     records = tuple(canvas.records) if canvas.planned else None
     return RenderedPDF(buffer.getvalue(), furniture.page_count, paper, records)
+
+
+def stamp(canvas: Canvas, when: date | None) -> None:
+    """Date the PDF ``when`` (midnight UTC) rather than reportlab's invariant 1 January
+    2000, which looks like a bug: still the same bytes for the same letter.
+    ``SOURCE_DATE_EPOCH``, when set, wins (reproducible builds)."""
+    if when is None or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return
+    # reportlab reads the date from its document's TimeStamp (private; reportlab 4-5).
+    stamp_ = canvas._doc._timeStamp
+    seconds = calendar.timegm(when.timetuple())
+    stamp_.t, stamp_.lt = seconds, time.gmtime(seconds)
+    stamp_.YMDhms = tuple(stamp_.lt)[:6]
+    stamp_.dhh = stamp_.dmm = 0
+    stamp_.tzname = "UTC"
 
 
 # --- many letters in one print file -----------------------------------------------
@@ -1330,9 +1448,16 @@ class PrintFile:
     """
 
     def __init__(
-        self, handle: BinaryIO, *, duplex: bool = False, title: str = "", author: str = ""
+        self,
+        handle: BinaryIO,
+        *,
+        duplex: bool = False,
+        title: str = "",
+        author: str = "",
+        when: date | None = None,
     ) -> None:
         self._handle = handle
+        self._when = when
         self._duplex = duplex
         self._title = title
         self._author = author
@@ -1369,6 +1494,7 @@ class PrintFile:
         # reportlab's own multi-pass builds use these two steps; build() would need
         # every flowable of every letter in one list.
         doc._startBuild(self._handle, canvasmaker=_PrintCanvas)
+        stamp(doc.canv, self._when)
         self._doc, self._switch = doc, switch
         return doc, switch
 

@@ -50,10 +50,11 @@ def mission_warnings(mission: Mission) -> tuple[str, ...]:
             f"the directory has no street address for the {mission.name}, only "
             f"{mission.city!r}; find the door on the mission's own website before delivery"
         )
-    if not mission.verified:
+    if mission.address.lines and not mission.verified:
         source = f" (best source: {mission.source})" if mission.source else ""
         warnings.append(
-            f"the address of the {mission.name} is not confirmed by an official page{source}; "
+            f"the address of the {mission.name} is known only at confidence "
+            f"{mission.confidence!r}, not from an official page{source}; "
             "check it before delivery"
         )
     return tuple(warnings)
@@ -107,6 +108,8 @@ def context(
         "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
         # A signer's own words (--signers); empty unless a signers file gives them.
         "personal_note": "",
+        # The --signers row of a letter of one's own: every column, others under .extra.
+        "signer": None,
         **extra,
     }
 
@@ -168,6 +171,7 @@ def compose(
         profile=profile,
         paper=choose_paper(options.paper, profile, mission),
         date_text=i18n.long_date(when, text.language, mission.country),
+        when=when,
         signatories=people,
         fold_marks=options.fold_marks,
         title=f"{text.subject} — {mission.name}",
@@ -227,7 +231,12 @@ def generate(
 
 
 def resolve(
-    directory: Directory, *, city: str = "", country: str = "", mission_id: str = ""
+    directory: Directory,
+    *,
+    city: str = "",
+    country: str = "",
+    mission_id: str = "",
+    prefer_country: str = "",
 ) -> places.Resolution:
     """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
     with the rule that chose it (see :func:`places.resolve`).
@@ -240,7 +249,7 @@ def resolve(
         if not mission.is_open:
             raise closed_error(mission, directory)
         return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
-    resolution = places.resolve(directory, city, country)
+    resolution = places.resolve(directory, city, country, prefer_country=prefer_country)
     if resolution.closed is not None:
         raise resolution.closed_error()
     return resolution

@@ -61,7 +61,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def delivery(path: Path) -> list[dict[str, str]]:
-    with (path / batch.DELIVERY_CSV).open(encoding="utf-8", newline="") as handle:
+    with (path / batch.DELIVERY_CSV).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -112,10 +112,12 @@ def test_delivery_checklist_rows_match_the_letters(run: Run, tmp_path: Path, ice
     assert rows[0] == {
         "mission_id": "is-reykjavik",
         "mission": "Embassy of the People's Republic of China in Iceland",
-        "address": "Bríetartún 1, 105 Reykjavík",
-        "phone": "+354 527 6688",
+        "address": "Bríetartún 1, 105 REYKJAVÍK",
+        "phone": "'+354 527 6688",  # not a formula to a spreadsheet (the JSON keeps '+')
         "website": "https://is.china-embassy.gov.cn/",
-        "address_verified": "yes",
+        "confidence": "official",
+        "source": "https://is.china-embassy.gov.cn/",
+        "consular_office": "",
         "file": f"{FIXED_DATE}_is-reykjavik.pdf",
         "pages": "1",
         "signer": "",
@@ -123,15 +125,15 @@ def test_delivery_checklist_rows_match_the_letters(run: Run, tmp_path: Path, ice
         "received_by": "",
         "notes": "",
     }
-    assert rows[1]["address_verified"] == "no"
+    assert rows[1]["confidence"] == "single"
     records = json.loads((out / batch.DELIVERY_JSON).read_text(encoding="utf-8"))
     assert [r["mission_id"] for r in records] == ["is-reykjavik", "is-akureyri"]
     assert records[0]["pages"] == 1
-    assert records[0]["address_lines"] == ["Bríetartún 1", "105 Reykjavík"]
+    assert records[0]["address_lines"] == ["Bríetartún 1", "105 REYKJAVÍK"]
 
 
 def test_all_duplex_every_open_mission_one_print_file(run: Run, tmp_path: Path) -> None:
-    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2", "--quiet")
+    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2")
     assert result.exit_code == 0, result.stderr
     out = folder(tmp_path)
     open_ids = [m.id for m in missions.load() if m.is_open]
