@@ -81,13 +81,13 @@ FAMILIES: tuple[Family, ...] = (LATIN, HANGUL, HAN, SANS)
 """Every bundled family; Latin first, then the CJK faces chosen by script (SANS is
 chosen only inside Chinese and Japanese text, see :func:`to_markup`)."""
 
-SYNTHETIC_BOLD_STROKE = 0.32
+SYNTHETIC_BOLD_STROKE = 0.28
 """Width (pt) of the outline stroked around the Han glyphs to embolden them.
 
 No bold of a Han font that reportlab can embed could be had (Debian's Mincho and Song
 TrueType families have one weight; Noto Serif CJK and Source Han are CFF), so Chinese
 and Japanese bold is drawn as word processors draw it: the glyphs filled and stroked
-(PDF text render mode 2). 0.32 pt at 10 pt thickens each stem by about a third."""
+(PDF text render mode 2). 0.28 pt at 10 pt thickens each stem by about a third."""
 
 BODY_FONT = LATIN.name
 BOLD_FONT = LATIN.name + "-Bold"
