@@ -45,7 +45,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import fonts, i18n
+from . import cjk, fonts, i18n
 from .errors import LayoutError
 from .missions import Mission
 from .profile import Profile, Signatory
@@ -174,38 +174,50 @@ class Letter:
 
     @property
     def recipient_lines(self) -> tuple[str, ...]:
-        """Addressee lines from the template, then the mission's postal address."""
-        return (
-            *self.text.recipient,
-            *self.extra_recipient_lines,
-            *self.mission.address.postal_lines(),
-        )
+        """Addressee lines from the template, then the mission's postal address; in a
+        Chinese, Japanese or Korean letter to an address written in that script, the
+        address first (〒106-0046 東京都…, then the mission, then the person)."""
+        return self.address_variants[0]
 
     @property
     def address_variants(self) -> tuple[tuple[str, ...], ...]:
         """The recipient block from whole to shortest, for a window or label too small
         for all of it (see :func:`address_variants`)."""
+        language = i18n.base_language(self.text.language)
         return address_variants(
-            self.text.recipient, self.extra_recipient_lines, self.mission.address.postal_lines()
+            self.text.recipient,
+            self.extra_recipient_lines,
+            self.mission.address.postal_lines(),
+            mission=i18n.mission_name(self.mission, self.text.language),
+            address_first=(
+                language in CJK_LANGUAGES and self.mission.address.written_big_to_small()
+            ),
         )
 
 
 def address_variants(
-    addressee: Sequence[str], extra: Sequence[str], postal: Sequence[str]
+    addressee: Sequence[str],
+    extra: Sequence[str],
+    postal: Sequence[str],
+    *,
+    mission: str | None = None,
+    address_first: bool = False,
 ) -> tuple[tuple[str, ...], ...]:
     """``(*addressee, *extra, *postal)``, then shorter forms that still deliver: without
     the addressee's middle lines (the President's title), without ``extra`` (the
-    mission's Chinese name), and with only the addressee's last line, the mission (its
-    "c/o " dropped: the mission is then the addressee). The postal address is always whole."""
+    mission's Chinese name), and with only the mission, which is then the addressee:
+    ``mission`` (its name in the letter's language), or else the addressee's last line
+    with its "c/o " dropped. The postal address is always whole; ``address_first`` puts
+    it before the names, as a Japanese or Korean address in its own script runs."""
     addressee, extra, postal = tuple(addressee), tuple(extra), tuple(postal)
     outer = (addressee[0], addressee[-1]) if len(addressee) > 2 else addressee
-    mission = tuple(re.sub(r"^c/o\s+", "", line, flags=re.I) for line in addressee[-1:])
-    variants = [
-        (*addressee, *extra, *postal),
-        (*outer, *extra, *postal),
-        (*outer, *postal),
-        (*mission, *postal),
-    ]
+    last = (
+        (mission,)
+        if mission is not None
+        else tuple(re.sub(r"^c/o\s+", "", line, flags=re.I) for line in addressee[-1:])
+    )
+    names = [(*addressee, *extra), (*outer, *extra), outer, last]
+    variants = [(*postal, *lines) if address_first else (*lines, *postal) for lines in names]
     return tuple(dict.fromkeys(variants))
 
 
@@ -238,21 +250,33 @@ class RenderedPDF:
 # --- styles -----------------------------------------------------------------------
 
 
+PARAGRAPH_SPACE = 5
+"""Space (pt) after a paragraph: with 13.6 pt leading, a clear break that still lets the
+appeal, its legal grounds and the signature block share one page."""
+
+PARAGRAPH_INDENT = {"zh": 2, "ja": 1}
+"""First-line indent of body paragraphs, in characters: two in Chinese, one in Japanese."""
+
+RIGHT_ALIGNED_CLOSING = frozenset({"ja"})
+"""Languages whose closing stands flush right (Japanese 敬具)."""
+
+
 @cache
-def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
+def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, ParagraphStyle]:
     """Paragraph styles. ``cjk`` text gets more leading and, unless it is ``spaced``
     (Korean writes spaces between words and breaks lines at them), line breaks
-    between any two characters, as Chinese and Japanese typesetting does."""
+    between any two characters, as Chinese and Japanese typesetting does. ``language``
+    brings its own conventions: paragraph indents, where the closing stands."""
     fonts.register(fonts.LATIN)
     wrap = "CJK" if cjk and not spaced else None
     leading = BODY_LEADING + (1.6 if cjk else 0)
-    body = ParagraphStyle(
-        "body",
+    base = ParagraphStyle(
+        "base",
         fontName=fonts.BODY_FONT,
         fontSize=BODY_SIZE,
         leading=leading,
         textColor=INK,
-        spaceAfter=6.5,
+        spaceAfter=PARAGRAPH_SPACE,
         alignment=TA_LEFT,
         allowWidows=0,
         allowOrphans=0,
@@ -261,49 +285,76 @@ def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
         bulletFontName=fonts.BODY_FONT,
         hyphenationLang="",
     )
+    # Only body paragraphs are indented; headers, captions and the address are not.
+    body = ParagraphStyle(
+        "body", parent=base, firstLineIndent=PARAGRAPH_INDENT.get(language, 0) * BODY_SIZE
+    )
     return {
         "body": body,
+        "body_first": ParagraphStyle("body_first", parent=base, firstLineIndent=0),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3.5
+            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=2.5, firstLineIndent=0
         ),
-        "bullet_last": ParagraphStyle("bullet_last", parent=body, leftIndent=14, bulletIndent=3),
-        # The bundled Han font has no bold: a bold subject in Chinese or Japanese would
-        # show only its digits and Latin letters in bold.
+        "bullet_last": ParagraphStyle(
+            "bullet_last", parent=base, leftIndent=14, bulletIndent=3, firstLineIndent=0
+        ),
+        # Chinese and Japanese bold is the Han font stroked (fonts.SYNTHETIC_BOLD_STROKE).
         "subject": ParagraphStyle(
             "subject",
-            parent=body,
-            fontName=fonts.BODY_FONT if cjk and not spaced else fonts.BOLD_FONT,
-            spaceAfter=10,
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            firstLineIndent=0,
+            spaceAfter=8,
             keepWithNext=1,
         ),
-        "salutation": ParagraphStyle("salutation", parent=body, keepWithNext=1),
-        "closing": ParagraphStyle("closing", parent=body, spaceBefore=4, keepWithNext=1),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            fontSize=SMALL_SIZE,
+            leading=SMALL_SIZE * 1.4,
+            textColor=GREY,
+            firstLineIndent=0,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "salutation": ParagraphStyle("salutation", parent=base, firstLineIndent=0, keepWithNext=1),
+        "closing": ParagraphStyle(
+            "closing",
+            parent=base,
+            firstLineIndent=0,
+            alignment=TA_RIGHT if language in RIGHT_ALIGNED_CLOSING else TA_LEFT,
+            spaceBefore=4,
+            keepWithNext=1,
+        ),
         "address": ParagraphStyle(
             "address",
-            parent=body,
+            parent=base,
             fontSize=ADDRESS_SIZE,
             leading=ADDRESS_SIZE * ADDRESS_LEADING,
+            firstLineIndent=0,
             spaceAfter=0,
         ),
         "address_tight": ParagraphStyle(
             "address_tight",
-            parent=body,
+            parent=base,
             fontSize=ADDRESS_SIZE,
             leading=ADDRESS_SIZE * ADDRESS_LEADING_TIGHT,
+            firstLineIndent=0,
             spaceAfter=0,
         ),
         "return": ParagraphStyle(
             "return",
-            parent=body,
+            parent=base,
             fontSize=RETURN_LINE_SIZE,
             leading=RETURN_LINE_SIZE * 1.2,
             textColor=GREY,
             spaceAfter=1.5,
         ),
-        "date": ParagraphStyle("date", parent=body, alignment=TA_RIGHT, spaceAfter=0),
+        "date": ParagraphStyle("date", parent=base, alignment=TA_RIGHT, spaceAfter=0),
         "small": ParagraphStyle(
             "small",
-            parent=body,
+            parent=base,
             fontSize=SMALL_SIZE,
             leading=SMALL_SIZE * 1.3,
             textColor=GREY,
@@ -311,14 +362,14 @@ def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
         ),
         "sig_name": ParagraphStyle(
             "sig_name",
-            parent=body,
+            parent=base,
             fontName=fonts.BOLD_FONT,
             fontSize=9.5,
             leading=12,
             spaceAfter=0,
         ),
         "sig_title": ParagraphStyle(
-            "sig_title", parent=body, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
+            "sig_title", parent=base, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
         ),
     }
 
@@ -330,12 +381,15 @@ SPACED_CJK_LANGUAGES = frozenset({"ko"})
 def _styles_for(language: str) -> dict[str, ParagraphStyle]:
     """The styles for text in ``language`` (``zh``, ``ko``, ``en_GB``…)."""
     base = language.split("+")[0].split("_")[0].split("-")[0].lower()
-    return _styles(base in CJK_LANGUAGES, base in SPACED_CJK_LANGUAGES)
+    return _styles(base in CJK_LANGUAGES, base in SPACED_CJK_LANGUAGES, base)
 
 
 def _para(text: str, style: ParagraphStyle, where: str) -> Paragraph:
     bold, italic = "Bold" in style.fontName, "Italic" in style.fontName
-    return paragraph(fonts.to_markup(text, where=where, bold=bold, italic=italic), style)
+    markup = fonts.to_markup(
+        text, where=where, bold=bold, italic=italic, cjk=style.wordWrap == "CJK"
+    )
+    return paragraph(markup, style)
 
 
 def _fit_name(
@@ -426,10 +480,12 @@ def _height(flowables: Sequence[Flowable], width: float) -> float:
     return total
 
 
-def _block_markup(block: Block) -> str:
+def _block_markup(block: Block, cjk_text: bool = False) -> str:
     parts = []
     for run in block.runs:
-        chunk = fonts.to_markup(run.text, where="the letter text", bold=run.bold, italic=run.italic)
+        chunk = fonts.to_markup(
+            run.text, where="the letter text", bold=run.bold, italic=run.italic, cjk=cjk_text
+        )
         if run.italic:
             chunk = f"<i>{chunk}</i>"
         if run.bold:
@@ -541,11 +597,18 @@ def _signature_cell(
     return cell
 
 
+def _caption(key: str, languages: str) -> str:
+    """A caption of the signature block in the letter's language, or in both languages
+    of a bilingual letter (``Signature / 签名``)."""
+    captions = [i18n.label(key, language) for language in languages.split("+")]
+    return " / ".join(dict.fromkeys(captions))
+
+
 def _blank_signature(styles: dict[str, ParagraphStyle], language: str) -> list[list[Flowable]]:
     """A personal letter: a line to sign on and a line for the name in capitals."""
     cells = []
     for key in ("signature", "name_in_capitals"):
-        caption = i18n.label(key, language)
+        caption = _caption(key, language)
         cells.append(
             [
                 Spacer(1, SIGNING_SPACE * mm),
@@ -569,7 +632,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     column_width = width / columns if columns > 1 else min(width, 80 * mm)
     rows: list[list[Any]] = []
     if not people:
-        rows = _blank_signature(styles, letter.text.language)
+        rows = _blank_signature(styles, "+".join(letter.text.languages))
         column_width = min(column_width, 75 * mm)
     for start in range(0, len(people), columns):
         row: list[Any] = [
@@ -592,7 +655,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     )
     flowables: list[Flowable] = [table]
     if letter.profile.cosigners:
-        cosigned = i18n.label("cosigned", letter.text.language)
+        cosigned = _caption("cosigned", "+".join(letter.text.languages))
         listing = f"{cosigned} " + "; ".join(letter.profile.cosigners)
         flowables.append(_para(listing, styles["small"], "co_signing_organisations"))
     return flowables
@@ -613,32 +676,80 @@ def _story(
     if letter.second_date_text:
         story.append(_para(letter.second_date_text, styles["date"], "date"))
     story.append(FrameBreak())
-    text, text_styles = letter.text, styles
-    if letter.text.translation is not None:
-        # Bilingual: both subjects on top, the whole text in the first language with its
-        # closing, a rule, then the whole text in the second, which starts a new page
-        # unless it fits where it is; one signature block.
-        text, text_styles = letter.text.translation, _styles_for(letter.text.translation.language)
-        above = ParagraphStyle("subject_above", parent=styles["subject"], spaceAfter=3)
-        story.append(_para(letter.text.subject, above, "subject"))
-        story.append(_para(text.subject, text_styles["subject"], "subject"))
-        story.append(_para(letter.text.salutation, styles["salutation"], "salutation"))
-        story += _body(letter.text, styles)
-        story.append(_para(letter.text.closing, styles["body"], "closing"))
-        story.append(
-            HRFlowable(width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=4, spaceAfter=12)
-        )
-    else:
-        story.append(_para(text.subject, styles["subject"], "subject"))
-    last: list[Flowable] = [_para(text.salutation, text_styles["salutation"], "salutation")]
-    body = _body(text, text_styles)
+    if letter.text.translation is None:
+        story.append(_para(letter.text.subject, styles["subject"], "subject"))
+        story += _text_and_signatures(letter, letter.text, styles, text_width)
+        return story
+    # Bilingual: each language's part under a heading in that language, with its own
+    # subject, salutation, text and closing. The first part's last paragraph keeps its
+    # closing; the second part starts below a rule, or on a new page with the rule
+    # left out of sight above it, and ends with the sentence that says which text
+    # prevails and the one signature block.
+    first, second = letter.text, letter.text.translation
+    second_styles = _styles_for(second.language)
+    story.append(_para(i18n.language_heading(first.language), styles["heading"], "heading"))
+    story.append(_para(first.subject, styles["subject"], "subject"))
+    story.append(_para(first.salutation, styles["salutation"], "salutation"))
+    body = _body(first, styles)
+    closing = _para(first.closing, styles["closing"], "closing")
+    story += [*body[:-1], KeepTogether([*body[-1:], closing])]
+    rule = _SeparatorRule(
+        width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=6, spaceAfter=10
+    )
+    part: list[Flowable] = [
+        rule,
+        _para(i18n.language_heading(second.language), second_styles["heading"], "heading"),
+        _para(second.subject, second_styles["subject"], "subject"),
+    ]
+    part += _text_and_signatures(letter, second, second_styles, text_width)
+    story.append(KeepTogether(part))
+    return story
+
+
+def _text_and_signatures(
+    letter: Letter, text: LetterText, styles: dict[str, ParagraphStyle], text_width: float
+) -> list[Flowable]:
+    """Salutation, body and closing of ``text``, then the signature block."""
+    story: list[Flowable] = [_para(text.salutation, styles["salutation"], "salutation")]
+    body = _body(text, styles)
     # The signature block must never stand alone at the top of a page: keep it with the
     # last paragraph and the closing.
-    ending: list[Flowable] = [*body[-1:], _para(text.closing, text_styles["closing"], "closing")]
-    ending += _signatures(letter, styles, text_width)
-    last += [*body[:-1], KeepTogether(ending)]
-    story += [KeepTogether(last)] if letter.text.translation is not None else last
-    return story
+    ending: list[Flowable] = [*body[-1:], _para(text.closing, styles["closing"], "closing")]
+    languages = letter.text.languages
+    if len(languages) > 1:
+        # Which text prevails, once in each language, each in its own type.
+        for language in languages:
+            note = i18n.prevailing_text_note(languages[0], languages[1], language)
+            ending.append(_para(note, _note_style(_styles_for(language)), "prevailing text"))
+    # Captions and the page furniture follow the first language's styles.
+    ending += _signatures(letter, _styles_for(letter.text.language), text_width)
+    return [*story, *body[:-1], KeepTogether(ending)]
+
+
+class _SeparatorRule(HRFlowable):  # type: ignore[misc]
+    """The rule between the two parts of a bilingual letter: drawn where the second
+    part follows the first on the same page, left out at the top of a page, where the
+    page header already stands above the text."""
+
+    _hidden = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        frame = getattr(self, "_frame", None)
+        self._hidden = bool(frame is not None and frame._atTop)
+        if self._hidden:
+            return availWidth, 0.0
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return 0.0 if self._hidden else float(super().getSpaceAfter())
+
+    def draw(self) -> None:
+        if not self._hidden:
+            super().draw()
+
+
+def _note_style(styles: dict[str, ParagraphStyle]) -> ParagraphStyle:
+    return ParagraphStyle("note", parent=styles["small"], spaceBefore=4, spaceAfter=0)
 
 
 class _SettledParagraph(Paragraph):  # type: ignore[misc]
@@ -669,6 +780,10 @@ class _SettledParagraph(Paragraph):  # type: ignore[misc]
             known[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
         self._wrapped_for = availWidth
         return self.width, self.height
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab's names
+        # Both kinsoku rules, not only reportlab's "no closing mark at a line's start".
+        return cjk.break_paragraph(self, maxWidths)
 
     def draw(self) -> None:
         # The operators that draw these lines depend only on the lines, the canvas
@@ -718,7 +833,8 @@ def _shared_paragraph(markup: str, style: ParagraphStyle, bullet: str | None) ->
 
 
 def _body_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
-    return paragraph(_block_markup(block), style, "•" if bullet else None)
+    markup = _block_markup(block, style.wordWrap == "CJK")
+    return paragraph(markup, style, "•" if bullet else None)
 
 
 def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -731,8 +847,14 @@ def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]
             style = styles["bullet_last" if last else "bullet"]
             body.append(_body_paragraph(block, style, True))
         else:
-            body.append(_body_paragraph(block, styles["body"], False))
+            # A Japanese letter's opening word (拝啓) stands at the margin.
+            first = index == 0 and block.plain.startswith(OPENING_WORDS)
+            body.append(_body_paragraph(block, styles["body_first" if first else "body"], False))
     return body
+
+
+OPENING_WORDS = ("拝啓", "謹啓", "前略")
+"""The words that open a Japanese letter, written without the paragraph indent."""
 
 
 # --- page furniture ---------------------------------------------------------------
@@ -804,6 +926,49 @@ class _PageCountingCanvas(Canvas):  # type: ignore[misc]
         super().save()
 
 
+HEADER_SIZES = (SMALL_SIZE, 7, 6.5, 6)
+"""The running header steps down through these sizes to stay on one line."""
+
+
+def _header_line(letter: Letter, style: ParagraphStyle, width: float) -> Paragraph:
+    """The running header of pages after the first, always one line: the addressee,
+    the mission and the date; smaller type, then without the mission, then cut."""
+    language = letter.text.language
+    mission = i18n.mission_name(letter.mission, language)
+    addressee = _addressee(letter.text, mission)
+    choices = [
+        " · ".join(part for part in (addressee, mission, letter.date_text) if part),
+        " · ".join(part for part in (addressee, letter.date_text) if part),
+    ]
+    cjk_text = style.wordWrap == "CJK"
+    for text in choices:
+        markup = fonts.to_markup(text, where="page header", cjk=cjk_text)
+        for size in HEADER_SIZES:
+            fitted = ParagraphStyle(
+                f"header{size}", parent=style, fontSize=size, leading=size * 1.3
+            )
+            header = Paragraph(markup, fitted)
+            if header.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+                return header
+    text = choices[-1]
+    while len(text) > 10:
+        text = text[: int(len(text) * 0.9)].rstrip(" ·,")
+        header = Paragraph(fonts.to_markup(text + "…", where="page header", cjk=cjk_text), fitted)
+        if header.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+            break
+    return header
+
+
+def _addressee(text: LetterText, mission: str) -> str:
+    """The line of the template's recipient that names the person: of the lines that do
+    not name the mission, the first (His Excellency Xi Jinping), or in Chinese, Japanese
+    and Korean, where the title comes before the name, the last (習近平閣下)."""
+    lines = [line for line in text.recipient if mission not in line] or list(text.recipient)
+    if not lines:
+        return ""
+    return lines[-1] if i18n.base_language(text.language) in CJK_LANGUAGES else lines[0]
+
+
 @dataclass
 class _Furniture:
     """What is drawn around the text: letterhead, fold marks, headers, footer."""
@@ -838,9 +1003,7 @@ class _Furniture:
         paper, styles = self.paper, self.styles
         left = paper.margin_left * mm
         width = (paper.width - paper.margin_left - paper.margin_right) * mm
-        recipient = self.letter.text.recipient[0] if self.letter.text.recipient else ""
-        text = f"{recipient} · {self.letter.mission.name} · {self.letter.date_text}"
-        header = Paragraph(fonts.to_markup(text, where="page header"), styles["small"])
+        header = _header_line(self.letter, styles["small"], width - 30 * mm)
         page = Paragraph(
             fonts.to_markup(
                 i18n.label("page", self.letter.text.language, number=number, total=total)
@@ -895,7 +1058,7 @@ class _Furniture:
         room = text_top - bottom
         details_height = sum(p.wrap(text_width, room)[1] for p in details) + 1.5 * mm
         name = _fit_name(
-            org.name, self.styles["body"], accent, align, text_width, room - details_height
+            org.name, self.styles["body_first"], accent, align, text_width, room - details_height
         )
         block = KeepInFrame(text_width, room, [name, Spacer(1, 1.5 * mm), *details], mode="shrink")
         _, height = block.wrapOn(canvas, text_width, text_top - bottom)
@@ -1028,6 +1191,14 @@ def printed_strings(letter: Letter) -> list[str]:
     signatories and the sender's profile (for fonts.encoding_plan)."""
     found: list[str] = [*letter.recipient_lines, letter.date_text, letter.second_date_text]
     found += [letter.mission.name, letter.title, LAYOUT_CHARACTERS]
+    languages = letter.text.languages
+    for language in languages:
+        # The page header names the mission in the letter's language; a bilingual
+        # letter adds its headings and the sentence on which text prevails.
+        found += [i18n.mission_name(letter.mission, language), i18n.language_heading(language)]
+        if len(languages) > 1:
+            found.append(i18n.prevailing_text_note(languages[0], languages[1], language))
+    found += [_caption(key, "+".join(languages)) for key in ("signature", "name_in_capitals")]
 
     def walk(value: Any) -> None:
         if isinstance(value, str):

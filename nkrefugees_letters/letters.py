@@ -93,6 +93,18 @@ def context(
         "anniversary_ordinal": i18n.ordinal(number, language),
         "accession_date": i18n.long_date(i18n.ACCESSION_DATE, language, mission.country),
         "accession_year": i18n.ACCESSION_DATE.year,
+        # The mission and the care-of line in the letter's language (docs/languages.md).
+        "mission_name": i18n.mission_name(mission, language),
+        "care_of": i18n.care_of(mission, language),
+        "organisation_name": (
+            i18n.in_text(profile.organisation.name, language) if profile.organisation else ""
+        ),
+        "cat_ratification_date": i18n.long_date(
+            i18n.CAT_RATIFICATION_DATE, language, mission.country
+        ),
+        "ruling_date": i18n.long_date(
+            i18n.ROK_SUPREME_COURT_RULING_DATE, language, mission.country
+        ),
         "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
         # A signer's own words (--signers); empty unless a signers file gives them.
         "personal_note": "",
@@ -153,8 +165,6 @@ def compose(
     text = parts[0]
     if len(parts) > 1:
         text = replace(text, translation=parts[1])
-    # The envelope keeps the official English name; a Chinese reader also gets the Chinese one.
-    chinese = any(part.language.split("_")[0].split("-")[0] == "zh" for part in parts)
     return layout.Letter(
         text=text,
         mission=mission,
@@ -165,7 +175,6 @@ def compose(
         signatories=people,
         fold_marks=options.fold_marks,
         title=f"{text.subject} — {mission.name}",
-        extra_recipient_lines=(mission.name_zh,) if chinese and mission.name_zh else (),
         second_date_text=(
             i18n.long_date(when, parts[1].language, mission.country) if len(parts) > 1 else ""
         ),

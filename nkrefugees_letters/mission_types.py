@@ -28,6 +28,16 @@ CONFIDENCE_LEVELS = ("official", "official-copy", "secondary", "single", "none")
 CONFIRMED_LEVELS = ("official", "official-copy")
 """Levels at which a letter prints without a warning."""
 
+SOURCE_FIELDS = (
+    "confidence",
+    "source",
+    "source_date",
+    "source_date_kind",
+    "source_copy",
+    "source_copy_date",
+)
+"""The fields that say how a mission's address is known and where it was read."""
+
 MISSION_FIELDS = (
     "id",
     "kind",
@@ -51,12 +61,7 @@ MISSION_FIELDS = (
     "closed_on",
     "successor",
     "head_of_mission",
-    "confidence",
-    "source",
-    "source_date",
-    "source_date_kind",
-    "source_copy",
-    "source_copy_date",
+    *SOURCE_FIELDS,
     "note",
     "superseded",
 )
@@ -157,6 +162,11 @@ class Address:
         return postal.postal_lines(
             self.lines, self.locality, self.region, self.postal_code, self.country
         )
+
+    def written_big_to_small(self) -> bool:
+        """True for a Japanese, Korean or Chinese address in its own script: the letter
+        in that language then starts its recipient block with the address."""
+        return postal.runs_big_to_small(self.lines, self.country)
 
 
 @dataclass(frozen=True)

