@@ -123,6 +123,7 @@ class PlaceIndex:
         # locks and needs no journal, and a read-only folder is no obstacle.
         self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
         self._regions: dict[int, Region] = {}
+        self._lists: dict[int, tuple[list[str], list[str], list[str]]] = {}
 
     def check(self) -> None:
         """Raise sqlite3.Error unless the file is an index of this :data:`FORMAT`."""
@@ -164,29 +165,23 @@ class PlaceIndex:
         query = spelling(name)
         if not query:
             return []
+        # ratio = 2 × matches / (both lengths): 90 needs the shorter ≥ 9/11 of the longer
         shortest, longest = -(-len(query) * 9 // 11), len(query) * 11 // 9
-        lists = self._db.execute(
-            "SELECT names, sorted, unsorted FROM spellings WHERE length BETWEEN ? AND ?",
-            (shortest, longest),
-        ).fetchall()
         scores: dict[str, float] = {}
         ordered = _word_sorted(query)
-        for names, sorted_names, unsorted in lists:
-            spellings = names.split("\n")
+        for length in range(shortest, longest + 1):
+            spellings, sorted_names, unsorted = self._spellings(length)
             # as typed, then (for words out of order) word by word in order
             for text in dict.fromkeys((query, ordered)):
                 for found, score, _ in process.extract_iter(
                     text, spellings, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
                 ):
                     scores[found] = max(score, scores.get(found, 0.0))
-            if not sorted_names:
-                continue
             # the names whose words are not in order, with their words in order
-            originals = unsorted.split("\n")
             for _, score, at in process.extract_iter(
-                ordered, sorted_names.split("\n"), scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
+                ordered, sorted_names, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE
             ):
-                scores[originals[at]] = max(score, scores.get(originals[at], 0.0))
+                scores[unsorted[at]] = max(score, scores.get(unsorted[at], 0.0))
         if not scores:
             return []
         marks = ",".join("?" * len(scores))
@@ -201,6 +196,19 @@ class PlaceIndex:
         ]
         found_rows.sort(key=lambda pair: (-pair[1], -pair[0].population, pair[0].id))
         return [(self._place(row), score) for row, score in found_rows]
+
+    def _spellings(self, length: int) -> tuple[list[str], list[str], list[str]]:
+        """The names of this many characters; those whose words are out of order, with
+        their words in order; and those names as they are. Kept: a batch may ask often."""
+        if length not in self._lists:
+            found = self._db.execute(
+                "SELECT names, sorted, unsorted FROM spellings WHERE length = ?", (length,)
+            ).fetchone()
+            names, sorted_names, unsorted = (
+                t.split("\n") if t else [] for t in found or ("", "", "")
+            )
+            self._lists[length] = (names, sorted_names, unsorted)
+        return self._lists[length]
 
     def sample(self, count: int, seed: int = 0) -> list[tuple[str, str]]:
         """``count`` places spread evenly over the file (name, country): for tests."""
@@ -323,6 +331,7 @@ def build(path: Path) -> None:
             _fill(db)
             db.executescript(_INDEXES)
             db.commit()
+        os.chmod(temp, 0o644)  # mkstemp's file is the user's alone; a cache need not be
         os.replace(temp, path)
         _remove_others(path)
     except sqlite3.Error as exc:
