@@ -393,6 +393,8 @@ def main() -> None:
         print(
             f"nkletters batch benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}"
         )
+        if hasattr(os, "getloadavg"):  # other work on the machine makes every figure worse
+            print(f"load average at the start: {os.getloadavg()[0]:.1f}")
         print("\nThe floor (benchmarks/floor.py: bare reportlab, same letter, same fonts)")
 
         def floor_ms(*extra: str) -> float:
