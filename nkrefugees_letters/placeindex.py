@@ -27,6 +27,7 @@ import os
 import re
 import sqlite3
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -119,11 +120,21 @@ class PlaceIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # immutable: the file never changes once renamed into place, so SQLite takes no
-        # locks and needs no journal, and a read-only folder is no obstacle.
-        self._db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        self._local = threading.local()
         self._regions: dict[int, Region] = {}
         self._lists: dict[int, tuple[list[str], list[str], list[str]]] = {}
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        # One connection per thread (the web server answers from several): SQLite
+        # connections belong to the thread that made them. immutable: the file never
+        # changes once renamed into place, so SQLite takes no locks and needs no journal,
+        # and a read-only folder is no obstacle.
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            uri = f"{self.path.as_uri()}?mode=ro&immutable=1"
+            db = self._local.db = sqlite3.connect(uri, uri=True)
+        return db
 
     def check(self) -> None:
         """Raise sqlite3.Error unless the file is an index of this :data:`FORMAT`."""
@@ -132,8 +143,9 @@ class PlaceIndex:
             raise sqlite3.DatabaseError(f"{self.path} is not a place index of format {FORMAT}")
 
     def close(self) -> None:
-        """Close the file (the process's index stays open otherwise, which is fine)."""
+        """Close this thread's connection (the index stays open otherwise, which is fine)."""
         self._db.close()
+        self._local.db = None
 
     def places_named(self, name: str, country: str = "") -> list[Place]:
         """Every place called ``name`` (the gazetteer's exact match), in ``country`` if given."""
@@ -209,6 +221,12 @@ class PlaceIndex:
             )
             self._lists[length] = (names, sorted_names, unsorted)
         return self._lists[length]
+
+    def towns(self, min_population: int) -> list[Place]:
+        """Every place of at least ``min_population`` people, largest first."""
+        query = f"SELECT {_COLUMNS} FROM place WHERE population >= ?"  # noqa: S608 (constants only)
+        rows = sorted(self._rows(query, [str(min_population)]), key=lambda r: (-r.population, r.id))
+        return [self._place(row) for row in rows]
 
     def sample(self, count: int, seed: int = 0) -> list[tuple[str, str]]:
         """``count`` places spread evenly over the file (name, country): for tests."""

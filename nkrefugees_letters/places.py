@@ -262,13 +262,16 @@ def towns(min_population: int) -> list[tuple[str, str, int]]:
     ``--city`` takes it, population), largest first: ``("Portland", "Portland, Maine",
     66000)``. For the web page's suggestions as you type; reading them all takes a few
     seconds, so the caller keeps the result."""
-    found = [city for city in _gazetteer().cities if city.population >= min_population]
-    found.sort(key=lambda city: -city.population)
+    index = _index()
+    if index is not None:
+        found = index.towns(min_population)
+    else:
+        cities = [city for city in _gazetteer().cities if city.population >= min_population]
+        found = [_place(city) for city in sorted(cities, key=lambda city: -city.population)]
     named = []
-    for city in found:
-        region = _place(city).region
-        where = region.name if region else i18n.country_name(city.country.alpha2)
-        named.append((city.name, f"{city.name}, {where}", city.population))
+    for place in found:
+        where = place.region.name if place.region else i18n.country_name(place.country)
+        named.append((place.name, f"{place.name}, {where}", place.population))
     return named
 
 

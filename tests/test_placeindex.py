@@ -255,3 +255,23 @@ def test_two_processes_building_at_once(index: placeindex.PlaceIndex, tmp_path: 
     assert files == [index.path.name]
     # the build is deterministic: the same gazetteer gives the same bytes
     assert (tmp_path / "nkletters" / index.path.name).read_bytes() == index.path.read_bytes()
+
+
+def test_towns_as_with_the_full_gazetteer(index: placeindex.PlaceIndex) -> None:
+    with_index = places.towns(100_000)
+    with gazetteer_only():
+        assert places.towns(100_000) == with_index
+    assert with_index[0][2] >= with_index[-1][2] >= 100_000
+
+
+def test_the_index_answers_from_any_thread(index: placeindex.PlaceIndex) -> None:
+    # The web server looks places up from several threads: one index, one connection each.
+    import threading
+
+    found: list[str] = []
+    thread = threading.Thread(
+        target=lambda: found.extend(p.full_label for p in index.places_named("Traverse City"))
+    )
+    thread.start()
+    thread.join()
+    assert found == ["Traverse City (Michigan, US)"]
