@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 import jinja2.filters
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
@@ -132,7 +137,7 @@ def escape_markup(value: Any) -> str:
     and a leading ``-`` or ``•`` that would start a bullet escaped too."""
     if value is None:
         return ""
-    text = " ".join(str(value).split())
+    text = " ".join(_text(value).split())
     text = _MARKUP_SPECIAL.sub(r"\\\1", text)
     if text.startswith(("-", "•")):
         text = "\\" + text
@@ -147,16 +152,185 @@ def _unescape(text: str) -> str:
 
 
 MAX_TEXT = 100_000
-"""The longest text or list a template may build with ``*``, ``join`` or ``replace``: far
-beyond any letter, far below what would exhaust the memory."""
+"""The longest text or list a template may build (with ``*``, ``+``, ``~``, ``join``,
+``replace``…) and the longest text it may print: far beyond any letter, far below what
+would exhaust the memory."""
+MAX_NUMBER_BITS = 10_000
+"""The largest number a template may compute, in bits (about 3,000 digits)."""
+MAX_STEPS = 100_000
+"""Loop iterations and calls a template may make in one letter (a letter needs hundreds)."""
+RENDER_SECONDS = 3.0
+"""The time one letter's template may take; a letter takes milliseconds."""
 
 _WIDE_FORMAT = re.compile(r"%[^%a-zA-Z]*?(?:\*|\d{4,})")
 
-# str methods that pad or multiply text (or bypass the checked filters): a template has
-# filters for what a letter needs.
+# str methods that pad, multiply or expand text (or bypass the checked filters), and
+# the int method that makes bytes of any length: a template has filters for what a
+# letter needs.
 _REFUSED_STR_METHODS = frozenset(
-    {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace"}
+    {
+        "format",
+        "format_map",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+        "join",
+        "replace",
+        "translate",
+        "maketrans",
+        "encode",
+    }
 )
+_REFUSED_INT_METHODS = frozenset({"to_bytes"})
+_HIDDEN_FIELDS = frozenset({"origin", "path"})
+"""Fields a template never sees: where a record was read from, on the user's disk."""
+
+
+class _TooMuch(SecurityError):
+    """The template went over its letter's budget of steps, time or printed text."""
+
+
+class _Budget:
+    """What one letter's rendering may still spend: steps (loop iterations, calls) and time."""
+
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.deadline = time.monotonic() + RENDER_SECONDS
+
+    def spend(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _TooMuch(f"repeats a loop or a call more than {MAX_STEPS:,} times")
+        if time.monotonic() > self.deadline:
+            raise _TooMuch(f"took more than {RENDER_SECONDS:g} seconds")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("nkletters_render_budget", default=None)
+
+
+def _spend() -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.spend()
+
+
+def _check_size(value: Any, operator: str) -> Any:
+    """``value``, unless it is a text, list or number too large for a letter."""
+    if isinstance(value, str | list | tuple) and len(value) > MAX_TEXT:
+        raise SecurityError(f"{operator!r} would make a length of {len(value)}")
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        raise SecurityError(f"{operator!r} would make a number too large for a letter")
+    return value
+
+
+def _text(value: Any) -> str:
+    """A value as the text a letter prints; anything that is not a value is refused,
+    so that no Python object (and no path on the user's disk) ends up in a letter."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float | date) or isinstance(value, jinja2.Undefined):
+        return str(value)
+    if isinstance(value, _Record):
+        raise SecurityError(
+            f"{value._kind} is a record of fields, not a text: print one of them, "
+            f"e.g. {{{{ {value._kind}.{'name' if 'name' in value._values else value._names()[0]} }}}}"
+        )
+    if isinstance(value, list | tuple):
+        raise SecurityError("a list is not a text: print its items with |join(', ')")
+    raise SecurityError(f"a {type(value).__name__} is not a text a letter can print")
+
+
+class _Record:
+    """A read-only view of a record (a mission, an organisation, a signatory) for
+    templates: its public fields and properties as values, nothing else of the object."""
+
+    __slots__ = ("_kind", "_values")
+    _kind: str
+    _values: dict[str, Any]
+
+    def __init__(self, kind: str, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(name)
+
+    def __str__(self) -> str:
+        return _text(self)
+
+    def __repr__(self) -> str:
+        return f"<{self._kind}>"
+
+    def _names(self) -> list[str]:
+        return list(self._values)
+
+
+@cache
+def _record_class(name: str) -> type[_Record]:
+    # Named after the record's own class, so that messages say 'Mission' object.
+    return type(name, (_Record,), {"__slots__": ()})
+
+
+def _public_names(owner: Any) -> list[str]:
+    if isinstance(owner, _Record):
+        return owner._names()
+    names = [f.name for f in fields(owner)] if is_dataclass(owner) else []
+    names += [
+        n for n, v in vars(type(owner)).items() if isinstance(v, property) and not n.startswith("_")
+    ]
+    return [n for n in names if n not in _HIDDEN_FIELDS]
+
+
+def _values(value: Any) -> Any:
+    """``value`` as templates see it: records as :class:`_Record`, lists as tuples, and
+    paths left out (a template never prints where a file is)."""
+    if isinstance(value, str | bool | int | float | date | None) or isinstance(
+        value, jinja2.Undefined
+    ):
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return _record(value)
+    if isinstance(value, list | tuple):
+        return tuple(_values(item) for item in value)
+    if isinstance(value, Mapping):
+        return {str(key): _values(item) for key, item in value.items()}
+    if isinstance(value, PurePath):
+        return None
+    raise TypeError(f"a template cannot be given a {type(value).__name__}")  # a bug
+
+
+def _record(value: Any) -> _Record:
+    try:
+        return _cached_record(value)
+    except TypeError:  # a record holding a list cannot be a cache key
+        return _make_record(value)
+
+
+@functools.lru_cache(maxsize=256)  # a batch renders the same mission and profile often
+def _cached_record(value: Any) -> _Record:
+    return _make_record(value)
+
+
+def _make_record(value: Any) -> _Record:
+    values = {
+        name: _values(getattr(value, name))
+        for name in _public_names(value)
+        if not isinstance(getattr(value, name), PurePath)
+    }
+    return _record_class(type(value).__name__)(type(value).__name__.lower(), values)
 
 
 class UnknownName(jinja2.UndefinedError):
@@ -194,15 +368,38 @@ class _Undefined(jinja2.StrictUndefined):
         super().__init__(hint, obj, name, exc)
 
 
-class _LetterSandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox (no Python internals, no mutation), also refusing the
-    few operations with which a short template builds a gigantic text or number."""
+class _CountedLoops(CodeGenerator):
+    """Jinja's code generator, with every ``{% for %}`` loop counting its iterations
+    against the letter's budget and every ``~`` going through the sandbox's checks."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        for loop in node.find_all(nodes.For):
+            counted = nodes.Call(
+                nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None
+            )
+            loop.iter = counted.set_lineno(loop.lineno).set_environment(self.environment)
+        super().visit_Template(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_texts((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _LetterSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox (no Python internals, no mutation), also refusing
+    every operation that would build a text, list or number too large for a letter,
+    and stopping a template that loops, calls or prints without end (see _Budget)."""
+
+    code_generator_class = _CountedLoops
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
+        _spend()
         if operator == "*":
             for sequence, times in ((left, right), (right, left)):
                 if (
@@ -211,21 +408,74 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
                     and len(sequence) * times > MAX_TEXT
                 ):
                     raise SecurityError(f"'*' would make a length of {len(sequence) * times}")
+            if _is_int(left) and _is_int(right):
+                if left.bit_length() + right.bit_length() > MAX_NUMBER_BITS + 1:
+                    raise SecurityError("'*' would make a number too large for a letter")
         elif operator == "**":
-            if isinstance(left, int) and isinstance(right, int) and abs(right) > 1000:
-                raise SecurityError(f"'**' with the exponent {right} is too large")
-        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
-            raise SecurityError("'%' formatting with a width of 1000 or more")
-        return super().call_binop(context, operator, left, right)
+            if _is_int(left) and _is_int(right) and abs(left) > 1 and right > 0:
+                if right > 1000:
+                    raise SecurityError(f"'**' with the exponent {right} is too large")
+                if (abs(left).bit_length() - 1) * right > MAX_NUMBER_BITS:
+                    raise SecurityError("'**' would make a number too large for a letter")
+        elif operator == "+":
+            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+                if len(left) + len(right) > MAX_TEXT:
+                    raise SecurityError(f"'+' would make a length of {len(left) + len(right)}")
+        elif operator == "%" and isinstance(left, str):
+            if _WIDE_FORMAT.search(left):
+                raise SecurityError("'%' formatting with a width of 1000 or more")
+            arguments = right if isinstance(right, tuple) else (right,)
+            for argument in arguments:
+                if not isinstance(argument, str | int | float):
+                    _text(argument)  # refuses a record, a list…
+        return _check_size(super().call_binop(context, operator, left, right), operator)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _spend()
+        if isinstance(__obj, LoopContext) and args:  # a recursive loop's next level
+            args = (__self.counted(args[0]), *args[1:])
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def counted(self, iterable: Any) -> Iterator[Any]:
+        """A loop's items, each spending a step of the letter's budget."""
+        for item in iterable:
+            _spend()
+            yield item
+
+    def concat_texts(self, parts: Sequence[Any]) -> str:
+        """``a ~ b ~ …``: the texts joined, unless that is too long for a letter."""
+        _spend()
+        texts = [_text(part) for part in parts]
+        if sum(map(len, texts)) > MAX_TEXT:
+            raise SecurityError(f"'~' would make a length of {sum(map(len, texts))}")
+        return "".join(texts)
+
+    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+        """What a template, macro or block prints, joined, unless too long for a letter."""
+        collected: list[str] = []
+        length = 0
+        for part in parts:
+            length += len(part)
+            if length > MAX_TEXT:
+                raise _TooMuch(f"prints more than {MAX_TEXT:,} characters")
+            _spend()
+            collected.append(part)
+        return "".join(collected)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr in _REFUSED_STR_METHODS:
+            return False
+        if isinstance(obj, int) and attr in _REFUSED_INT_METHODS:
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # str.format is refused outright (see is_safe_attribute), not wrapped.
         return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @cache
@@ -242,8 +492,42 @@ def environment() -> ImmutableSandboxedEnvironment:
     # Nothing beyond what a letter needs: no range(), lipsum, cycler, joiner or namespace,
     # and only the filters that cannot build a gigantic text or reach outside the sandbox.
     env.globals.clear()
-    env.filters = {name: env.filters[name] for name in _JINJA_FILTERS} | _FILTERS
+    env.filters = {name: _checked(name, env.filters[name]) for name in _JINJA_FILTERS} | _FILTERS
     return env
+
+
+_TEXT_FILTERS = frozenset(
+    {"capitalize", "lower", "string", "title", "trim", "truncate", "upper", "wordcount"}
+)
+"""Jinja2's filters that turn their value into text: given only values (see _text)."""
+
+
+def _checked(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Jinja2's filter ``name``, given only values where it makes text (see _text)."""
+    if name == "sum":
+        return _sum_numbers(function)
+    if name not in _TEXT_FILTERS:
+        return function
+    # pass_environment/pass_context filters take that first, the value second.
+    position = 1 if getattr(function, "jinja_pass_arg", None) else 0
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _text(args[position])
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _sum_numbers(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = kwargs.get("start", args[3] if len(args) > 3 else 0)
+        if not isinstance(start, int | float):
+            raise SecurityError("'sum' adds numbers; use join for texts")
+        return _check_size(function(*args, **kwargs), "sum")
+
+    return wrapper
 
 
 _JINJA_FILTERS = (
@@ -310,14 +594,14 @@ def _join_filter(
     items = list(value)
     if attribute is not None:
         items = list(map(jinja2.filters.make_attrgetter(eval_ctx.environment, attribute), items))
-    texts = [str(item) for item in items]
+    texts = [_text(item) for item in items]
     if sum(map(len, texts)) + len(separator) * max(len(texts) - 1, 0) > MAX_TEXT:
         raise SecurityError("'join' would build a text too long for a letter")
     return str(separator).join(texts)
 
 
 def _replace_filter(value: Any, old: str, new: str, count: int | None = None) -> str:
-    text, old, new = str(value), str(old), str(new)
+    text, old, new = _text(value), _text(old), _text(new)
     found = text.count(old) if old else len(text) + 1
     if count is not None and count >= 0:
         found = min(found, count)
@@ -519,11 +803,21 @@ def _compile(env: jinja2.Environment, source: str, path: Path, first_line: int) 
 def render(template: Template, context: Mapping[str, Any]) -> LetterText:
     """Fill the template with ``context`` and parse the body markup into a LetterText.
 
+    The template sees the context's values, not its objects (records become read-only
+    views of their fields), and has one budget of steps and time for the whole letter.
+
     Raises:
         TemplateError: naming the template file, the line and what went wrong (an
             undefined variable, something the sandbox refuses, a failing filter…).
     """
+    token = _BUDGET.set(_Budget())
+    try:
+        return _render(template, _values(context))
+    finally:
+        _BUDGET.reset(token)
 
+
+def _render(template: Template, context: Mapping[str, Any]) -> LetterText:
     def run(tpl: jinja2.Template, first_line: int) -> str:
         def fail(exc: BaseException, message: str, hint: str = "") -> TemplateError:
             line = _error_line(exc, first_line)
@@ -544,6 +838,12 @@ def render(template: Template, context: Mapping[str, Any]) -> LetterText:
             raise error from None
         except jinja2.UndefinedError as exc:
             raise fail(exc, f"undefined: {exc.message}", SEE_DOCS) from None
+        except _TooMuch as exc:
+            raise fail(
+                exc,
+                f"the template {exc}, far more than a letter needs",
+                "look for a loop or a macro that never ends",
+            ) from None
         except SecurityError as exc:
             raise fail(
                 exc,
@@ -612,14 +912,6 @@ def _explain_unknown(exc: UnknownName, context: Mapping[str, Any]) -> tuple[str,
 
 
 _KINDS = {str: "text", tuple: "list", list: "list", int: "number", float: "number"}
-
-
-def _public_names(owner: Any) -> list[str]:
-    names = [f.name for f in fields(owner)] if is_dataclass(owner) else []
-    names += [
-        n for n, v in vars(type(owner)).items() if isinstance(v, property) and not n.startswith("_")
-    ]
-    return names
 
 
 def with_placeholders(context: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
