@@ -40,7 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import fonts, i18n
+from . import fonts, i18n, images
 from .errors import LayoutError
 from .missions import Mission
 from .profile import Profile, Signatory
@@ -353,12 +353,11 @@ def _image(path: Path) -> ImageReader:
     clear message before the PDF is begun. An image larger than MAX_IMAGE_SIDE is scaled
     down (a JPEG is decoded at reduced size, which is quick even for a huge photo).
     """
-    # reportlab's own dependency, needed only for images
-    from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
+    from PIL import UnidentifiedImageError  # reportlab's own dependency
 
     try:
-        picture = PILImage.open(path)
+        data = images.read(path)
+        picture = images.open_image(data)
         width, height = picture.size
         if max(width, height) > MAX_IMAGE_SIDE:
             picture.draft(None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -366,7 +365,7 @@ def _image(path: Path) -> ImageReader:
         picture.load()
         if picture.format == "JPEG":
             if picture.size == (width, height):
-                reader = ImageReader(str(path))  # embedded as it is, without re-encoding
+                reader = ImageReader(io.BytesIO(data))  # embedded as it is, without re-encoding
             else:
                 scaled = io.BytesIO()
                 picture.save(scaled, format="JPEG", quality=92)
@@ -374,10 +373,9 @@ def _image(path: Path) -> ImageReader:
         else:
             reader = ImageReader(picture)
         reader.getSize()
-    except PILImage.DecompressionBombError:
+    except images.ImageProblem as problem:
         raise LayoutError(
-            f"image {str(path)!r} has too many pixels to be read safely",
-            hint="scale it down to under 4000 pixels a side",
+            f"image {str(path)!r} cannot be used ({problem.reason})", hint=problem.hint
         ) from None
     except Exception as exc:  # PIL raises many kinds for a broken file
         if isinstance(exc, UnidentifiedImageError):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import output, yamlio
+from . import images, output, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -236,10 +236,14 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
                 problem = f"{image.name!r} is not a PNG or JPEG image inside, whatever its name"
                 hint = "open it in an image editor and save it as PNG or JPEG"
             else:
-                broken = _broken_image(image)
-                if broken:
-                    problem = f"{image.name!r} is damaged ({broken})"
-                    hint = "open it in an image editor and save it again as PNG or JPEG"
+                try:
+                    broken = _broken_image(image)
+                except images.TooLarge as large:
+                    problem, hint = f"{image.name!r} is too large ({large.reason})", large.hint
+                else:
+                    if broken:
+                        problem = f"{image.name!r} is damaged ({broken})"
+                        hint = "open it in an image editor and save it again as PNG or JPEG"
     if problem:
         yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
         return None
@@ -247,18 +251,21 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
 
 
 def _broken_image(path: Path) -> str:
-    """Why the image cannot be read, or '' when its structure is sound.
+    """Why the image cannot be read, or '' when its structure is sound (TooLarge when
+    it has more pixels than a logo needs).
 
     A quick check (headers, and a PNG's checksums), not a full decode: the layout decodes
     the image anyway and reports what this misses.
     """
-    from PIL import Image, UnidentifiedImageError  # only for profiles with images
-
     try:
-        with Image.open(path) as picture:
+        with images.open_image(images.read(path)) as picture:
             picture.verify()
-    except UnidentifiedImageError:
-        return "its content cannot be read as an image"
+    except images.TooLarge:
+        raise
+    except images.ImageProblem as problem:
+        if problem.reason == "not an image file":
+            return "its content cannot be read as an image"
+        return problem.reason
     except Exception as exc:  # PIL raises many kinds for a damaged file
         return " ".join(str(exc).split()) or type(exc).__name__
     return ""

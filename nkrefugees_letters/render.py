@@ -30,7 +30,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
-from . import i18n, output, yamlio
+from . import i18n, output, reading, yamlio
 from .errors import DataError, LettersError, OutputError, TemplateError
 from .resources import templates_dir
 
@@ -676,10 +676,26 @@ def builtin_templates() -> list[TemplateInfo]:
 def template_source(name: str, language: str = "en") -> tuple[Path, str]:
     """The file and the full text of a template given as for :func:`find_template`."""
     path = find_template(name, language)
+    return path, _read_source(path)
+
+
+MAX_TEMPLATE_BYTES = 1_000_000
+"""A template file larger than this is not a letter template (a letter is a few KB)."""
+
+
+def _read_source(path: Path) -> str:
     try:
-        return path, path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read template: {exc}", path=path) from None
+        data = reading.read_bytes(path, MAX_TEMPLATE_BYTES)
+    except DataError as exc:
+        raise TemplateError(exc.message, path=path, hint=exc.hint) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(
+            "template is not UTF-8 text", path=path, hint="save it as UTF-8"
+        ) from None
+    # Universal newlines, as Python's text files: a CR alone ends a line.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def export_template(
@@ -716,10 +732,7 @@ def load_template(path: Path) -> Template:
 
 @functools.lru_cache(maxsize=64)
 def _load_template(path: Path, _key: tuple[object, ...]) -> Template:
-    try:
-        source = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read template: {exc}", path=path) from None
+    source = _read_source(path)
     match = _FRONT.match(source)
     if not match:
         raise TemplateError(

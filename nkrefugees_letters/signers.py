@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlio
+from . import reading, yamlio
 from .errors import DataError
 
 COLUMNS = ("name", "title", "organisation", "email", "city", "country", "personal_note")
@@ -26,6 +26,9 @@ ALIASES = {
     "full name": "name",
 }
 """Other headers people write for the same column."""
+
+MAX_FILE_BYTES = 50_000_000
+"""Far more than 10,000 signers with notes need; a bigger file is not a signers list."""
 
 MAX_NOTE = 1200
 """A personal note longer than this (characters) would push the letter onto a third page."""
@@ -102,9 +105,11 @@ def read(path: Path) -> SignerList:
     ``name`` column); problems with one row become :class:`BadRow` entries.
     """
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the signers file: {exc.strerror}", path=path) from None
+        data = reading.read_bytes(path, MAX_FILE_BYTES)
+    except DataError as exc:
+        raise DataError(
+            f"cannot read the signers file: {exc.message}", path=path, hint=exc.hint
+        ) from None
     text = _decode(data, path)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
