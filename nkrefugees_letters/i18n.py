@@ -91,9 +91,22 @@ def country_name(code: str, language: str = "en") -> str:
     return str(names.get(code.upper(), code.upper()))
 
 
+# Babel's territories include codes that name no country: "ZZ" (Unknown Region), "EU",
+# "UN", pseudo-locales (XA, XB) and ISO's exceptionally reserved codes (AC, IC, TA…).
+_NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
+
+
 def is_country_code(code: str) -> bool:
     """True for a two-letter ISO 3166-1 code that Babel knows as a country."""
-    return len(code) == 2 and code.isalpha() and code.isupper() and code in Locale("en").territories
+    return (
+        len(code) == 2
+        and code.isalpha()
+        and code.isupper()
+        and code not in _NOT_COUNTRIES
+        and code in Locale("en").territories
+    )
 
 
 _LABELS: dict[str, dict[str, str]] = {

@@ -8,10 +8,11 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -38,10 +39,11 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    doctemplate,
 )
 
 from . import fonts, i18n, images
-from .errors import LayoutError
+from .errors import LayoutError, masks_interrupt
 from .missions import Mission
 from .profile import Profile, Signatory
 from .render import Block, LetterText
@@ -946,6 +948,25 @@ def printed_strings(letter: Letter) -> list[str]:
     return found
 
 
+@contextlib.contextmanager
+def _fitting() -> Iterator[None]:
+    """reportlab's LayoutError (a block taller than a page) as ours: that letter's
+    failure; and an interrupt that reportlab's bare except turned into a KeyError
+    (errors.masks_interrupt) as the interrupt it is."""
+    try:
+        yield
+    except doctemplate.LayoutError:
+        raise LayoutError(
+            "part of the letter is taller than a page (a name, title or note thousands of "
+            "characters long?)",
+            hint="shorten it",
+        ) from None
+    except Exception as exc:
+        if masks_interrupt(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
 def render_pdf(letter: Letter) -> RenderedPDF:
     """Lay out the letter and return the PDF bytes (byte-identical for identical input)."""
     paper = PAPERS[letter.paper]
@@ -976,7 +997,8 @@ def render_pdf(letter: Letter) -> RenderedPDF:
         canvases.append(_PageCountingCanvas(*args, furniture=furniture, **kwargs))
         return canvases[-1]
 
-    doc.build(story, canvasmaker=canvasmaker)
+    with _fitting():
+        doc.build(story, canvasmaker=canvasmaker)
     canvas = canvases[-1]
     records = tuple(canvas.records) if canvas.planned else None
     return RenderedPDF(buffer.getvalue(), furniture.page_count, paper, records)
@@ -1227,9 +1249,10 @@ class PrintFile:
         if slip:
             story += _receipt_slip(slip, styles, text_width)
         story.append(PageBreak())
-        while story:
-            doc.clean_hanging()
-            doc.handle_flowable(story)
+        with _fitting():
+            while story:
+                doc.clean_hanging()
+                doc.handle_flowable(story)
         pages: int
         blank: int
         pages, blank = doc.canv.end_letter(furniture, blank_back=self._duplex)

@@ -629,9 +629,33 @@ def _parse_file(path: Path) -> list[Mission]:
     return missions
 
 
+SUPERSEDED_FIELDS = ("address", "source", "source_date", "source_date_kind", "note")
+
+
+def _check_superseded(fields: yamlio.Fields) -> None:
+    """Each old address under ``superseded`` is checked as strictly as the mission's own
+    fields, though only the file keeps it (so that nobody re-adds it)."""
+    for index, raw in fields.items("superseded"):
+        where = f"{fields.where}.superseded[{index}]"
+        entry = yamlio.Fields(raw, fields.path, where, SUPERSEDED_FIELDS)
+        entry.text("address", required=True)
+        source = entry.text("source")
+        if source and not _URL.match(source):
+            yamlio.report(
+                entry.error(
+                    "source: expected a web address starting with http:// or https://",
+                    entry.line("source"),
+                )
+            )
+        entry.date("source_date")
+        entry.choice("source_date_kind", SOURCE_DATE_KINDS, default="page")
+        entry.text("note")
+
+
 def _mission(raw: object, path: Path, index: int) -> Mission:
     where = f"missions[{index}]"
     fields = yamlio.Fields(raw, path, where, MISSION_FIELDS)
+    _check_superseded(fields)
     mission_id = fields.text("id", required=True).lower()
     if not _ID.match(mission_id):
         raise fields.error(

@@ -17,7 +17,7 @@ from .errors import DataError
 CHUNK = 1 << 16
 
 
-class FileTooLarge(DataError):
+class FileTooLarge(DataError):  # noqa: N818 - reads as the message says
     """The file holds more bytes than its kind ever needs."""
 
 

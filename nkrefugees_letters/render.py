@@ -188,7 +188,7 @@ _HIDDEN_FIELDS = frozenset({"origin", "path"})
 """Fields a template never sees: where a record was read from, on the user's disk."""
 
 
-class _TooMuch(SecurityError):
+class _TooMuch(SecurityError):  # noqa: N818 - reads as the message says
     """The template went over its letter's budget of steps, time or printed text."""
 
 
@@ -232,12 +232,14 @@ def _text(value: Any) -> str:
     so that no Python object (and no path on the user's disk) ends up in a letter."""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool | int | float | date) or isinstance(value, jinja2.Undefined):
+    if isinstance(value, bool | int | float | date | jinja2.Undefined):
         return str(value)
     if isinstance(value, _Record):
+        names = value._names()
+        example = "name" if "name" in names else names[0]
         raise SecurityError(
             f"{value._kind} is a record of fields, not a text: print one of them, "
-            f"e.g. {{{{ {value._kind}.{'name' if 'name' in value._values else value._names()[0]} }}}}"
+            f"e.g. {{{{ {value._kind}.{example} }}}}"
         )
     if isinstance(value, list | tuple):
         raise SecurityError("a list is not a text: print its items with |join(', ')")
@@ -297,9 +299,7 @@ def _public_names(owner: Any) -> list[str]:
 def _values(value: Any) -> Any:
     """``value`` as templates see it: records as :class:`_Record`, lists as tuples, and
     paths left out (a template never prints where a file is)."""
-    if isinstance(value, str | bool | int | float | date | None) or isinstance(
-        value, jinja2.Undefined
-    ):
+    if isinstance(value, str | bool | int | float | date | jinja2.Undefined | None):
         return value
     if is_dataclass(value) and not isinstance(value, type):
         return _record(value)
@@ -372,15 +372,13 @@ class _CountedLoops(CodeGenerator):
     """Jinja's code generator, with every ``{% for %}`` loop counting its iterations
     against the letter's budget and every ``~`` going through the sandbox's checks."""
 
-    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:  # noqa: N802
         for loop in node.find_all(nodes.For):
-            counted = nodes.Call(
-                nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None
-            )
+            counted = nodes.Call(nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None)
             loop.iter = counted.set_lineno(loop.lineno).set_environment(self.environment)
         super().visit_Template(node, frame)
 
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
         self.write("environment.concat_texts((")
         for argument in node.nodes:
             self.visit(argument, frame)
@@ -400,41 +398,14 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
         _spend()
-        if operator == "*":
-            for sequence, times in ((left, right), (right, left)):
-                if (
-                    isinstance(sequence, str | list | tuple)
-                    and isinstance(times, int)
-                    and len(sequence) * times > MAX_TEXT
-                ):
-                    raise SecurityError(f"'*' would make a length of {len(sequence) * times}")
-            if _is_int(left) and _is_int(right):
-                if left.bit_length() + right.bit_length() > MAX_NUMBER_BITS + 1:
-                    raise SecurityError("'*' would make a number too large for a letter")
-        elif operator == "**":
-            if _is_int(left) and _is_int(right) and abs(left) > 1 and right > 0:
-                if right > 1000:
-                    raise SecurityError(f"'**' with the exponent {right} is too large")
-                if (abs(left).bit_length() - 1) * right > MAX_NUMBER_BITS:
-                    raise SecurityError("'**' would make a number too large for a letter")
-        elif operator == "+":
-            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
-                if len(left) + len(right) > MAX_TEXT:
-                    raise SecurityError(f"'+' would make a length of {len(left) + len(right)}")
-        elif operator == "%" and isinstance(left, str):
-            if _WIDE_FORMAT.search(left):
-                raise SecurityError("'%' formatting with a width of 1000 or more")
-            arguments = right if isinstance(right, tuple) else (right,)
-            for argument in arguments:
-                if not isinstance(argument, str | int | float):
-                    _text(argument)  # refuses a record, a list…
+        _refuse_growth(operator, left, right)
         return _check_size(super().call_binop(context, operator, left, right), operator)
 
-    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         _spend()
-        if isinstance(__obj, LoopContext) and args:  # a recursive loop's next level
-            args = (__self.counted(args[0]), *args[1:])
-        return super().call(__context, __obj, *args, **kwargs)
+        if isinstance(obj, LoopContext) and args:  # a recursive loop's next level
+            args = (self.counted(args[0]), *args[1:])
+        return super().call(context, obj, *args, **kwargs)
 
     def counted(self, iterable: Any) -> Iterator[Any]:
         """A loop's items, each spending a step of the letter's budget."""
@@ -450,7 +421,7 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"'~' would make a length of {sum(map(len, texts))}")
         return "".join(texts)
 
-    def concat(self, parts: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[str]) -> str:
         """What a template, macro or block prints, joined, unless too long for a letter."""
         collected: list[str] = []
         length = 0
@@ -472,6 +443,38 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # str.format is refused outright (see is_safe_attribute), not wrapped.
         return None
+
+
+_SEQUENCES = (str, list, tuple)
+
+
+def _refuse_growth(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``left OPERATOR right`` before computing it, when the result would be too
+    large for a letter (computing it first would already take the time and memory)."""
+    if operator == "*":
+        for sequence, times in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, _SEQUENCES)
+                and _is_int(times)
+                and len(sequence) * times > MAX_TEXT
+            ):
+                raise SecurityError(f"'*' would make a length of {len(sequence) * times}")
+        bits = left.bit_length() + right.bit_length() if _is_int(left) and _is_int(right) else 0
+        if bits > MAX_NUMBER_BITS + 1:
+            raise SecurityError("'*' would make a number too large for a letter")
+    elif operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 and right > 0:
+        if right > 1000:
+            raise SecurityError(f"'**' with the exponent {right} is too large")
+        if (abs(left).bit_length() - 1) * right > MAX_NUMBER_BITS:
+            raise SecurityError("'**' would make a number too large for a letter")
+    elif operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+        if len(left) + len(right) > MAX_TEXT:
+            raise SecurityError(f"'+' would make a length of {len(left) + len(right)}")
+    elif operator == "%" and isinstance(left, str):
+        if _WIDE_FORMAT.search(left):
+            raise SecurityError("'%' formatting with a width of 1000 or more")
+        for argument in right if isinstance(right, tuple) else (right,):
+            _text(argument)  # refuses a record or a list, which would print as Python
 
 
 def _is_int(value: Any) -> bool:
