@@ -68,4 +68,4 @@ def _blocking(fd: int) -> None:
 
 
 def _megabytes(limit: int) -> str:
-    return f"{limit / 1_000_000:g} MB"
+    return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit:,} bytes"

@@ -289,7 +289,10 @@ def _record_class(name: str) -> type[_Record]:
 def _public_names(owner: Any) -> list[str]:
     if isinstance(owner, _Record):
         return owner._names()
-    names = [f.name for f in fields(owner)] if is_dataclass(owner) else []
+    # A file's place on disk (a logo, a signature image) is no text for a letter.
+    names = (
+        [f.name for f in fields(owner) if "Path" not in str(f.type)] if is_dataclass(owner) else []
+    )
     names += [
         n for n, v in vars(type(owner)).items() if isinstance(v, property) and not n.startswith("_")
     ]
@@ -325,11 +328,7 @@ def _cached_record(value: Any) -> _Record:
 
 
 def _make_record(value: Any) -> _Record:
-    values = {
-        name: _values(getattr(value, name))
-        for name in _public_names(value)
-        if not isinstance(getattr(value, name), PurePath)
-    }
+    values = {name: _values(getattr(value, name)) for name in _public_names(value)}
     return _record_class(type(value).__name__)(type(value).__name__.lower(), values)
 
 
