@@ -299,10 +299,13 @@ def _public_names(owner: Any) -> list[str]:
     return [n for n in names if n not in _HIDDEN_FIELDS]
 
 
+_PLAIN = (str, bool, int, float, date, jinja2.Undefined, type(None))
+
+
 def _values(value: Any) -> Any:
     """``value`` as templates see it: records as :class:`_Record`, lists as tuples, and
     paths left out (a template never prints where a file is)."""
-    if isinstance(value, str | bool | int | float | date | jinja2.Undefined | None):
+    if isinstance(value, _PLAIN):
         return value
     if is_dataclass(value) and not isinstance(value, type):
         return _record(value)
@@ -315,16 +318,20 @@ def _values(value: Any) -> Any:
     raise TypeError(f"a template cannot be given a {type(value).__name__}")  # a bug
 
 
+_RECORDS: dict[int, tuple[Any, _Record]] = {}
+"""Each record's view by the record's identity (a batch renders the same mission and
+profile often); the record is kept with it, so that its id cannot be reused."""
+
+
 def _record(value: Any) -> _Record:
-    try:
-        return _cached_record(value)
-    except TypeError:  # a record holding a list cannot be a cache key
-        return _make_record(value)
-
-
-@functools.lru_cache(maxsize=256)  # a batch renders the same mission and profile often
-def _cached_record(value: Any) -> _Record:
-    return _make_record(value)
+    known = _RECORDS.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if len(_RECORDS) > 4096:
+        _RECORDS.clear()
+    record = _make_record(value)
+    _RECORDS[id(value)] = (value, record)
+    return record
 
 
 def _make_record(value: Any) -> _Record:
@@ -424,11 +431,10 @@ class _LetterSandbox(ImmutableSandboxedEnvironment):
         """What a template, macro or block prints, joined, unless too long for a letter."""
         collected: list[str] = []
         length = 0
-        for part in parts:
+        for part in parts:  # one by one: a flood stops before it fills the memory
             length += len(part)
             if length > MAX_TEXT:
                 raise _TooMuch(f"prints more than {MAX_TEXT:,} characters")
-            _spend()
             collected.append(part)
         return "".join(collected)
 

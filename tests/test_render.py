@@ -438,7 +438,7 @@ HOSTILE = {
     ),
     "a slow loop": (
         "{% set s = 'x' * 99999 %}{% for a in s %}{{ s|list|sort|first }}{% endfor %}",
-        "letter.md: the template took more than 3 seconds," + TOO_MUCH,
+        "letter.md:10: the template took more than 3 seconds," + TOO_MUCH,
     ),
     "bytes of any length": (
         "{{ (1).to_bytes(1000000000, 'big') }}",
