@@ -26,11 +26,11 @@ def safe_name(text: str, limit: int = 60) -> str:
 
 def ensure_dir(path: Path) -> Path:
     """Create the output folder (and parents); a clear error when that is impossible."""
-    if path.exists() and not path.is_dir():
-        raise OutputError(
-            f"{str(path)!r} is a file, not a folder", hint="choose another folder with --out"
-        )
     try:
+        if path.exists() and not path.is_dir():
+            raise OutputError(
+                f"{str(path)!r} is a file, not a folder", hint="choose another folder with --out"
+            )
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(

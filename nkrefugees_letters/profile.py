@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, output, yamlio
+from . import images, output, reading, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -218,7 +218,7 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
         return None
     image = (base / value).expanduser()
     problem, hint = "", ""
-    if not image.is_file():
+    if not reading.is_file(image):
         problem = f"image file {str(image)!r} not found"
         hint = "give the path relative to the profile file"
     elif image.suffix.lower() not in (".png", ".jpg", ".jpeg"):

@@ -58,6 +58,15 @@ def read_bytes(path: Path, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def is_file(path: Path) -> bool:
+    """True for a regular file; False, not an OSError, for a name too long or a path
+    through a file (Path.is_file raises those)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _blocking(fd: int) -> None:
     """Reads from ``fd`` wait for data again (a FIFO's writer may be slow to start)."""
     with contextlib.suppress(ImportError, OSError):

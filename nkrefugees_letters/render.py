@@ -643,13 +643,13 @@ def find_template(name: str, language: str) -> Path:
     (``appeal.zh``), or path to a file of the user's own."""
     if name.endswith(TEMPLATE_SUFFIX) or "/" in name or "\\" in name:
         path = Path(name).expanduser()
-        if not path.is_file():
+        if not reading.is_file(path):
             raise TemplateError("template file not found", path=path, hint="check the path")
         return path
     directory = templates_dir()
     for candidate in (f"{name}.{language}", name):
         path = directory / (candidate + TEMPLATE_SUFFIX)
-        if path.is_file():
+        if reading.is_file(path):
             return path
     known = builtin_names()
     suggestion = yamlio.closest(f"{name}.{language}", known)
