@@ -18,7 +18,6 @@ import csv
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import signal
 from collections import Counter
@@ -29,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import fonts, i18n, layout, letters, output, places, render, stationery
+from . import fonts, i18n, layout, letters, output, places, render, sheet, stationery
 from .errors import LettersError, MissionClosed, MissionNotFound, masks_interrupt
 from .letters import LetterOptions
 from .missions import Directory, Mission, closed_error, normalise
@@ -52,7 +51,9 @@ DELIVERY_COLUMNS = (
     "address",
     "phone",
     "website",
-    "address_verified",
+    "confidence",
+    "source",
+    "consular_office",
     "file",
     "pages",
     "signer",
@@ -183,9 +184,12 @@ def output_folder(profile: Profile, options: LetterOptions, when: date) -> Path:
     return options.out_dir or profile.defaults.out / when.isoformat()
 
 
-def select(directory: Directory, selection: Selection) -> tuple[list[Mission], list[str]]:
+def select(
+    directory: Directory, selection: Selection, *, prefer_country: str = ""
+) -> tuple[list[Mission], list[str]]:
     """The open missions chosen, in order and without repeats, and a note for each
-    closed one that was skipped. Unknown names and ids are errors: nothing is written."""
+    closed one that was skipped (or shared city name decided). Unknown names and ids are
+    errors: nothing is written. ``prefer_country`` decides shared names (places.resolve)."""
     chosen: dict[str, Mission] = {}
     notes: list[str] = []
     closed: list[Mission] = []
@@ -216,7 +220,9 @@ def select(directory: Directory, selection: Selection) -> tuple[list[Mission], l
         else:
             closed.append(mission)
     for city in selection.cities:
-        resolution = _resolve_city(directory, city, countries)
+        resolution = _resolve_city(directory, city, countries, prefer_country)
+        if resolution.choice:
+            notes.append(resolution.choice)
         if resolution.closed is not None and resolution.rule == "city":
             closed.append(resolution.closed)
         elif resolution.closed is not None:
@@ -229,9 +235,12 @@ def select(directory: Directory, selection: Selection) -> tuple[list[Mission], l
     return list(chosen.values()), notes
 
 
-def _resolve_city(directory: Directory, city: str, countries: Sequence[str]) -> places.Resolution:
+def _resolve_city(
+    directory: Directory, city: str, countries: Sequence[str], prefer_country: str = ""
+) -> places.Resolution:
     if len(countries) <= 1:
-        return places.resolve(directory, city, countries[0] if countries else "")
+        country = countries[0] if countries else ""
+        return places.resolve(directory, city, country, prefer_country=prefer_country)
     first: MissionNotFound | None = None
     for country in countries:
         try:
@@ -258,7 +267,7 @@ def plan(
     """
     letters.check_printable(profile)
     when = options.letter.when or date.today()
-    missions, notes = select(directory, selection)
+    missions, notes = select(directory, selection, prefer_country=profile.country)
     bad: list[BadRow] = list(signer_list.bad_rows) if signer_list else []
     jobs: list[Job] = []
     names = _FileNames(when)
@@ -423,10 +432,12 @@ def compose(job: Job, profile: Profile, options: LetterOptions) -> layout.Letter
     if not job.signers:
         return letters.compose(job.mission, profile, options)
     people = tuple(Signatory(s.name, s.title, s.organisation) for s in job.signers)
-    note = job.signers[0].personal_note if len(job.signers) == 1 else ""
-    return letters.compose(
-        job.mission, profile, options, signatories=people, extra={"personal_note": note}
-    )
+    one = job.signers[0] if len(job.signers) == 1 else None
+    extra = {
+        "personal_note": one.personal_note if one else "",
+        "signer": one.template_value() if one else None,
+    }
+    return letters.compose(job.mission, profile, options, signatories=people, extra=extra)
 
 
 @dataclass(frozen=True)
@@ -456,6 +467,8 @@ class _Printed:
     recipient_lines: tuple[str, ...]
     paper: str
     language: str
+    address_variants: tuple[tuple[str, ...], ...] = ()
+    """Shorter forms of the address, for a label too small for all of it."""
 
 
 _WORKER: _Worker | None = None
@@ -568,7 +581,13 @@ def _letter(
             output.write_atomic(path, pdf.data, force=state.options.force, scratch=scratch)
     except LettersError as exc:
         return Outcome(index, None, error=str(exc)), None
-    printed = _Printed(pdf.page_records, letter.recipient_lines, letter.paper, letter.text.language)
+    printed = _Printed(
+        pdf.page_records,
+        letter.recipient_lines,
+        letter.paper,
+        letter.text.language,
+        letter.address_variants,
+    )
     return Outcome(index, path, pdf.pages, pdf.paper.label), printed
 
 
@@ -619,22 +638,28 @@ class _BatchFiles:
         title = f"Appeal letters, {plan.when.isoformat()}"
         self._print = self._open(out / PRINT_FILE, force)
         self.print_file = layout.PrintFile(
-            self._print.binary, duplex=options.duplex, title=title, author=_author(profile)
+            self._print.binary,
+            duplex=options.duplex,
+            title=title,
+            author=_author(profile),
+            when=plan.when,
         )
         self.envelopes = stationery.Envelopes(
             self._open(out / ENVELOPES_FILE, force).binary,
             profile,
             size=options.envelope,
             title=f"Envelopes, {plan.when.isoformat()}",
+            when=plan.when,
         )
         self.labels = stationery.Labels(
             self._open(out / LABELS_FILE, force).binary,
             stationery.LABEL_SHEETS[plan.label_paper],
             title=f"Address labels, {plan.when.isoformat()}",
+            when=plan.when,
         )
-        self.csv = csv.DictWriter(
-            _text(self._open(out / DELIVERY_CSV, force, text=True)), fieldnames=DELIVERY_COLUMNS
-        )
+        checklist = _text(self._open(out / DELIVERY_CSV, force, text=True))
+        checklist.write(sheet.BOM)
+        self.csv = csv.DictWriter(checklist, fieldnames=DELIVERY_COLUMNS)
         self.csv.writeheader()
         self.json = _text(self._open(out / DELIVERY_JSON, force, text=True))
         self.json.write("[")
@@ -651,11 +676,14 @@ class _BatchFiles:
             pages = self.print_file.add(compose(job, self.profile, self.options.letter))
         if pages != outcome.pages:  # its own file and the print file must agree
             raise AssertionError(f"{job.file_name}: {outcome.pages} pages alone, {pages} in print")
-        reference = Path(job.file_name).stem
-        self.envelopes.add(printed.paper, printed.recipient_lines, reference=reference)
-        self.labels.add(printed.recipient_lines)
+        # Which letter goes in: the mission and the signer, not a file name.
+        reference = " · ".join(filter(None, (job.mission.id, job.signer_names)))
+        self.envelopes.add(
+            printed.paper, printed.recipient_lines, reference=reference, language=printed.language
+        )
+        self.labels.add(printed.recipient_lines, printed.address_variants[1:])
         row = delivery_row(job, outcome)
-        self.csv.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
+        self.csv.writerow(sheet.neutral_row(row))
         record = {
             **row,
             "pages": outcome.pages,
@@ -689,6 +717,7 @@ class _BatchFiles:
             duplex=self.options.duplex,
             title=f"Cover notes, {self.plan.when.isoformat()}",
             author=_author(self.profile),
+            when=self.plan.when,
         )
         for mission_id, count in self.per_mission.items():
             note, slip = cover_note(
@@ -707,18 +736,6 @@ def _text(file: output.AtomicFile) -> TextIO:
     return file.text
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value: str) -> str:
-    """``value`` safe for a spreadsheet: no control characters, and a cell that Excel or
-    LibreOffice would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) starts with an
-    apostrophe, as OWASP advises for CSV files; delivery.json keeps the exact value."""
-    text = _CONTROL.sub("", value)
-    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
-
-
 def _author(profile: Profile) -> str:
     return profile.organisation.name if profile.organisation else "nkletters"
 
@@ -732,7 +749,11 @@ def delivery_row(job: Job, outcome: Outcome) -> dict[str, str]:
         "address": ", ".join(mission.address.postal_lines()),
         "phone": mission.phone,
         "website": mission.website,
-        "address_verified": "yes" if mission.verified else "no",
+        "confidence": mission.confidence,
+        "source": mission.source,
+        "consular_office": ", ".join(mission.consular_office.address.postal_lines())
+        if mission.consular_office
+        else "",
         "file": job.file_name,
         "pages": str(outcome.pages),
         "signer": job.signer_names,

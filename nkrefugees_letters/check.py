@@ -93,9 +93,10 @@ class StaleSource:
         checked = "seen" if self.mission.source_date_kind == "accessed" else "dated"
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return (
-            f"{where}: {self.mission.id}: source {checked} {self.mission.source_date.isoformat()}, "
-            f"{self.months} months ago — check that {self.mission.source or 'the source'} still "
-            "gives this address, then update source_date"
+            f"{where}: {self.mission.id}: source {checked} {self.mission.source_date.isoformat()} "
+            f"(confidence {self.mission.confidence}), {self.months} months ago — check that "
+            f"{self.mission.source or 'the source'} still gives this address, then update "
+            "source_date"
         )
 
 
@@ -108,6 +109,8 @@ class Report:
     profile: Path | None
     mission_count: int
     templates: tuple[str, ...]
+    confidence: tuple[tuple[str, int], ...] = ()
+    """How many addresses are known at each confidence level, best first."""
 
     @property
     def ok(self) -> bool:
@@ -154,6 +157,10 @@ def run(
         stale=tuple(stale),
         profile=profile_path,
         mission_count=len(directory.missions),
+        confidence=tuple(
+            (level, sum(m.confidence == level for m in directory.missions))
+            for level in missions.CONFIDENCE_LEVELS
+        ),
         templates=tuple(checked),
     )
 
@@ -244,49 +251,8 @@ def _check_directory(
 
 def _check_mission_file(path: Path, problems: list[Problem]) -> list[Mission]:
     """The valid missions of one file; a problem for each invalid one."""
-    try:
-        raw = yamlio.load_file(path)
-        with yamlio.collecting() as collected:
-            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
-            entries = list(top.items("missions"))
-        problems += [Problem.from_error(e) for e in collected]
-        version = top.text("schema_version", required=True)
-    except DataError as error:
-        problems.append(Problem.from_error(error))
-        return []
-    if version != missions.SCHEMA_VERSION:
-        problems.append(
-            Problem(
-                f"schema_version {version!r} is not supported",
-                f"this version of nkletters reads schema_version {missions.SCHEMA_VERSION!r}",
-                path,
-                top.line("schema_version"),
-            )
-        )
-        return []
-    found: list[Mission] = []
-    seen: dict[str, int] = {}
-    for index, entry in entries:
-        try:
-            # One mission at a time, so that every broken one is reported.
-            mission = missions._mission(entry, path, index)
-        except DataError as error:
-            problems.append(Problem.from_error(error))
-            continue
-        line = yamlio.line_of(entry) or 0
-        if mission.id in seen:
-            problems.append(
-                Problem(
-                    f"missions[{index}].id: duplicate id {mission.id!r} "
-                    f"(first on line {seen[mission.id]})",
-                    "each mission needs its own id",
-                    path,
-                    line,
-                )
-            )
-            continue
-        seen[mission.id] = line
-        found.append(mission)
+    found, errors = missions.check_file(path)
+    problems += [Problem.from_error(e) for e in errors]
     return found
 
 

@@ -15,13 +15,17 @@ import signal
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, i18n, letters, missions, places, profile, render
+from . import __version__, cliopts, coverage, i18n, letters, missions, places, profile, render
 from . import check as check_module
+from .cli_verify import missions_verify
 from .errors import LettersError
+
+if TYPE_CHECKING:
+    from .signers import SignerList
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,8 +51,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _say(message: str, *, err: bool = False) -> None:
+    """A line of output that ``-q`` silences (file paths, notes, summaries)."""
+    if not cliopts.is_quiet():
+        click.echo(message, err=err)
+
+
+def _explain(message: str) -> None:
+    """The reasoning that ``-v`` shows (which rule chose the mission)."""
+    if cliopts.is_verbose():
+        click.echo(message, err=True)
+
+
 def _warn(message: str) -> None:
-    click.secho(f"warning: {message}", fg="yellow", err=True)
+    if not cliopts.is_quiet():
+        click.secho(f"warning: {message}", fg="yellow", err=True)
+
+
+def _error(message: str) -> None:
+    """An error that does not stop the run (a bad signer row, a failed letter): never silenced."""
+    click.secho(f"error: {message}", fg="red", err=True)
 
 
 def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -79,7 +101,9 @@ _data_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nkletters")
-def cli() -> None:
+@cliopts.verbosity
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Print appeal letters for Save North Korean Refugees Day (24 September).
 
     Each letter asks the President of the People's Republic of China, through his
@@ -88,7 +112,11 @@ def cli() -> None:
     \b
     Example:
         nkletters generate --city Chicago
+
+    Tab completion (mission ids, languages, templates): see 'nkletters docs completion'.
     """
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any non-empty value
+        ctx.color = False
 
 
 @cli.command()
@@ -102,6 +130,8 @@ def cli() -> None:
     "--country",
     "countries",
     multiple=True,
+    callback=cliopts.country_option_values,
+    metavar="CC",
     help="Two-letter country code: which country an ambiguous --city is in or, without "
     "--city, every mission in that country (repeatable).",
 )
@@ -109,6 +139,7 @@ def cli() -> None:
     "--mission",
     "mission_ids",
     multiple=True,
+    shell_complete=cliopts.complete_missions,
     help="Mission id instead of a city, e.g. us-chicago (repeatable).",
 )
 @click.option("--all", "all_missions", is_flag=True, help="A letter to every open mission.")
@@ -132,7 +163,7 @@ def cli() -> None:
     default=None,
     help="Processes to use for a batch (default: one per core).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@cliopts.verbosity
 @click.option(
     "--envelope",
     type=click.Choice(["dl", "c5", "c4", "10"], case_sensitive=False),
@@ -151,10 +182,18 @@ def cli() -> None:
     "--lang",
     "language",
     default=None,
+    callback=cliopts.lang_option_values,
+    metavar="LANG",
+    shell_complete=cliopts.complete_languages,
     help="Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
     "(en+zh). Default: the profile's, else en.",
 )
-@click.option("--template", default=None, help="Template name or path to your own template file.")
+@click.option(
+    "--template",
+    default=None,
+    shell_complete=cliopts.complete_templates,
+    help="Template name or path to your own template file.",
+)
 @click.option(
     "--paper",
     type=click.Choice(["auto", "a4", "letter"], case_sensitive=False),
@@ -190,7 +229,6 @@ def generate(
     duplex: bool,
     dry_run: bool,
     jobs: int | None,
-    quiet: bool,
     envelope: str | None,
     cover_note: bool,
     profile_path: Path | None,
@@ -221,6 +259,7 @@ def generate(
     cities = tuple(c for c in cities if c.strip())
     countries = tuple(c for c in countries if c.strip())
     mission_ids = tuple(m for m in mission_ids if m.strip())
+    _check_selection(all_missions, countries, cities, mission_ids)
     batch_only = (all_missions, signers_path, cosign, duplex, dry_run, jobs, envelope, cover_note)
     is_batch = (
         any(o not in (None, False) for o in batch_only)
@@ -254,7 +293,6 @@ def generate(
                 jobs=jobs,
                 dry_run=dry_run,
             ),
-            quiet=quiet,
         )
         return
     city = cities[0] if cities else ""
@@ -263,24 +301,102 @@ def generate(
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
     chosen_profile = profile.find(profile_path)
-    loaded_profile = profile.load(chosen_profile)
+    loaded_profile = _load_profile(chosen_profile)
     directory = missions.load(data_paths)
-    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
-    mission = resolution.mission
-    if resolution.rule not in ("mission", "city"):
-        # A city with its own mission needs no explanation; a rule that chose another does.
-        click.echo(resolution.reason, err=True)
-    written = letters.generate(mission, loaded_profile, options)
+    resolution = _resolve(directory, loaded_profile, city, country, mission_id)
+    written = letters.generate(resolution.mission, loaded_profile, options)
     for warning in written.warnings:
         _warn(warning)
     pages = f"{written.pages} page{'s' if written.pages != 1 else ''}"
-    click.echo(f"wrote {_shown(written.path)} ({pages}, {written.paper})")
+    _say(f"wrote {_shown(written.path)} ({pages}, {written.paper})")
     if chosen_profile is None:
-        click.echo(
+        _say(
             "hint: this is a personal letter; 'nkletters init' makes an organisation profile "
             "(letterhead, signatories)",
             err=True,
         )
+
+
+def _load_profile(path: Path | None) -> profile.Profile:
+    loaded = profile.load(path)
+    for warning in loaded.warnings:
+        _warn(warning)
+    return loaded
+
+
+def _check_selection(
+    all_missions: bool,
+    countries: tuple[str, ...],
+    cities: tuple[str, ...],
+    mission_ids: tuple[str, ...],
+) -> None:
+    """One rule for every run, single letter or batch, dry or not: each selection option
+    counts, and one that another would make meaningless is a usage error.
+
+    ``--country`` narrows ``--city`` (which London) or, alone, chooses that country's
+    missions; ``--all`` is every open mission (``--country`` narrows it).
+    """
+    if all_missions and (cities or mission_ids):
+        given = "--city" if cities else "--mission"
+        raise click.UsageError(
+            f"--all already chooses every open mission, so {given} would be ignored; "
+            f"drop --all, or drop {given}"
+        )
+    if countries and mission_ids and not cities:
+        shown = " ".join(f"--country {c}" for c in countries)
+        raise click.UsageError(
+            f"{shown} with --mission {mission_ids[0]} but no --city: --country narrows a "
+            f"--city, or alone chooses every mission in {', '.join(countries)}; drop "
+            f"--country, or run {shown} on its own"
+        )
+
+
+def _resolve(
+    directory: missions.Directory,
+    loaded_profile: profile.Profile,
+    city: str,
+    country: str,
+    mission_id: str,
+) -> places.Resolution:
+    """The mission for one letter, with the rule that chose it said as ``-v`` asks."""
+    resolution = letters.resolve(
+        directory,
+        city=city,
+        country=country,
+        mission_id=mission_id,
+        prefer_country=loaded_profile.country,
+    )
+    if resolution.choice:
+        _say(f"note: {resolution.choice}", err=True)
+    if resolution.rule not in ("mission", "city"):
+        # A city with its own mission needs no explanation; a rule that chose another does.
+        _say(resolution.reason, err=True)
+    else:
+        _explain(f"{resolution.rule}: {resolution.reason}")
+    return resolution
+
+
+def _signer_notes(signer_list: SignerList) -> None:
+    """What reading the signers file decided: its encoding, the columns kept for templates."""
+    from . import signers
+
+    where = _shown(signer_list.path)
+    if signer_list.encoding == "cp1252":
+        _say(
+            f"note: {where} is not UTF-8, so it was read as Windows-1252 (Excel's 'CSV'); "
+            "if a name prints wrongly, " + signers.RESAVE,
+            err=True,
+        )
+    if signer_list.ignored_columns:
+        _warn(
+            f"{where}: column(s) "
+            + ", ".join(repr(c) for c in signer_list.ignored_columns)
+            + " look misspelt, so templates only see them as signer.extra; the columns are: "
+            + ", ".join(signers.COLUMNS)
+        )
+    kept = [c for c in signer_list.extra_columns if c not in signer_list.ignored_columns]
+    if kept:
+        _explain(f"{where}: templates can use " + ", ".join(f"signer.extra.{c}" for c in kept))
 
 
 class _Progress:
@@ -330,32 +446,31 @@ def _generate_batch(
     profile_path: Path | None,
     data_paths: tuple[Path, ...],
     options: Any,
-    quiet: bool,
 ) -> None:
     """``generate`` for many letters: plan, report the plan's notes, run, summarise."""
     from . import batch, signers
 
     if options.cosign and signers_path is None:
         raise click.UsageError("--cosign needs --signers FILE.csv")
-    loaded_profile = profile.load(profile.find(profile_path))
+    loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
     signer_list = signers.read(signers_path) if signers_path is not None else None
-    if signer_list is not None and signer_list.ignored_columns:
-        _warn(
-            f"{_shown(signer_list.path)}: ignored column(s) "
-            + ", ".join(repr(c) for c in signer_list.ignored_columns)
-            + "; the columns are: "
-            + ", ".join(signers.COLUMNS)
-        )
+    if signer_list is not None:
+        _signer_notes(signer_list)
     plan = batch.plan(directory, loaded_profile, selection, options, signer_list)
+    if cliopts.is_verbose() and len(selection.countries) <= 1:
+        country = selection.countries[0] if selection.countries else ""
+        for city in selection.cities:  # the same rule as plan's, said aloud
+            why = places.resolve(directory, city, country, prefer_country=loaded_profile.country)
+            _explain(f"{city.strip()}: {why.rule}: {why.reason}")
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}", err=True)
     for warning in plan.warnings:
         _warn(warning)
     where = _shown(signer_list.path) if signer_list is not None else "signers"
     for bad in plan.bad_rows:
-        click.secho(f"error: {where} {bad}", fg="red", err=True)
-    progress = _Progress(len(plan.jobs), enabled=not quiet)
+        _error(f"{where} {bad}")
+    progress = _Progress(len(plan.jobs), enabled=not cliopts.is_quiet())
 
     def on_letter(job: batch.Job, outcome: batch.Outcome) -> None:
         progress.step()
@@ -364,10 +479,10 @@ def _generate_batch(
             verb = "would write" if options.dry_run else "wrote"
             progress.clear()
             shown = _shown(outcome.path)
-            click.echo(f"{verb} {shown} ({job.mission.id}, {pages}, {outcome.paper})")
+            _say(f"{verb} {shown} ({job.mission.id}, {pages}, {outcome.paper})")
         elif not outcome.ok:
             progress.clear()
-            click.secho(f"error: {job.label}: {outcome.error}", fg="red", err=True)
+            _error(f"{job.label}: {outcome.error}")
 
     report = batch.run(plan, loaded_profile, options, on_letter)
     progress.clear()
@@ -383,8 +498,8 @@ def _generate_batch(
         if path.name == batch.PRINT_FILE:
             blanks = f", {report.blank_pages} blank backs" if report.blank_pages else ""
             detail = f" ({report.print_pages} pages{blanks})"
-        click.echo(f"wrote {_shown(path)}{detail}")
-    click.echo(batch.summary(report, dry_run=options.dry_run), err=True)
+        _say(f"wrote {_shown(path)}{detail}")
+    _say(batch.summary(report, dry_run=options.dry_run), err=True)
     if report.failures:
         raise SystemExit(1)
 
@@ -393,91 +508,167 @@ def _generate_batch(
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
 @click.option("--name", default=None, help="Organisation name (asked for when not given).")
 @click.option("--address", multiple=True, help="An address line; repeat for each line.")
+@click.option(
+    "--country",
+    default=None,
+    help="Two-letter code of the organisation's country (decides which London).",
+)
 @click.option("--email", default=None, help="Contact email.")
 @click.option("--phone", default=None, help="Contact phone.")
 @click.option("--website", default=None, help="Website.")
-@click.option("--signer", default=None, help="Name of the person who signs.")
-@click.option("--title", default=None, help="The signer's title.")
+@click.option("--lang", "language", default=None, help="Letters' language (default en).")
+@click.option("--logo", default=None, help="Logo image (PNG or JPEG), relative to FOLDER.")
+@click.option(
+    "--signer", "signers", multiple=True, help="Name of a person who signs; repeat for each."
+)
+@click.option(
+    "--title", "titles", multiple=True, help="The title of each --signer, in the same order."
+)
 @click.option("--force", is_flag=True, help="Replace an existing nkletters.yaml.")
+@cliopts.verbosity
 @friendly_errors
 def init(
     folder: Path,
     name: str | None,
     address: tuple[str, ...],
+    country: str | None,
     email: str | None,
     phone: str | None,
     website: str | None,
-    signer: str | None,
-    title: str | None,
+    language: str | None,
+    logo: str | None,
+    signers: tuple[str, ...],
+    titles: tuple[str, ...],
     force: bool,
 ) -> None:
     """Write a commented organisation profile, nkletters.yaml, in FOLDER.
 
-    Asks for the organisation's name and contact lines, or takes them as options
-    for scripts (no questions are asked when --name is given).
+    Asks for the organisation's name, address, country, contact lines, language, logo
+    and signatories, checking each answer as it is typed; or takes them as options for
+    scripts (no questions are asked when --name is given). A profile that would not
+    load is never written.
 
     \b
     Examples:
         nkletters init
         nkletters init ngo --name "Friends of Refugees" --address "12 Harbour Road" \\
-            --address "Cape Town 8001" --email info@example.org --signer "Jane Doe" --title Chair
+            --address "Cape Town 8001" --country ZA --email info@example.org \\
+            --signer "Jane Doe" --title Chair --signer "Sam Lee" --title Treasurer
     """
     if (folder / profile.PROFILE_NAME).exists() and not force:
         raise click.ClickException(
             f"{_shown(folder / profile.PROFILE_NAME)} already exists — "
             "edit it, or pass --force to replace it"
         )
+    if len(titles) > len(signers):
+        raise click.BadParameter("each --title follows its --signer", param_hint="'--title'")
+    checks = _init_checks(folder)
+    given = {"country": country, "email": email, "lang": language, "logo": logo}
+    for option, value in given.items():
+        if value is not None:
+            try:
+                given[option] = checks[option](value)
+            except click.UsageError as exc:
+                raise click.BadParameter(exc.message, param_hint=f"'--{option}'") from None
+    people = [(n, titles[i] if i < len(titles) else "") for i, n in enumerate(signers)]
     if name is None:
-        name = click.prompt("Organisation name")
+        name = click.prompt("Organisation name", value_proc=checks["name"])
         if not address:
             lines = click.prompt("Address, lines separated by ';'", default="", show_default=False)
             address = tuple(line.strip() for line in lines.split(";") if line.strip())
-        email = (
-            email if email is not None else click.prompt("Email", default="", show_default=False)
-        )
-        phone = (
-            phone if phone is not None else click.prompt("Phone", default="", show_default=False)
-        )
-        website = (
-            website
-            if website is not None
-            else click.prompt("Website", default="", show_default=False)
-        )
-        signer = (
-            signer
-            if signer is not None
-            else click.prompt("Who signs (name)", default="", show_default=False)
-        )
-        if signer and title is None:
-            title = click.prompt("Their title", default="", show_default=False)
+        for option, question in (
+            ("country", "Country (two-letter code, e.g. GB, US, CA)"),
+            ("email", "Email"),
+        ):
+            if given[option] is None:
+                given[option] = _ask(question, checks[option])
+        phone = phone if phone is not None else _ask("Phone")
+        website = website if website is not None else _ask("Website")
+        if given["lang"] is None:
+            languages = ", ".join(cliopts.languages())
+            given["lang"] = _ask(f"Language of the letters ({languages})", checks["lang"], "en")
+        if given["logo"] is None:
+            question = f"Logo image (PNG or JPEG, relative to {_shown(folder)}; empty for none)"
+            given["logo"] = _ask(question, checks["logo"])
+        while not signers and len(people) < profile.MAX_SIGNATORIES:
+            who = _ask("Another person who signs (empty when done)" if people else "Who signs")
+            if not who:
+                break
+            people.append((who, _ask("Their title")))
     values = profile.StarterValues(
         name=name,
         address=address,
-        email=email or "",
+        email=given["email"] or "",
         phone=phone or "",
         website=website or "",
-        signer=signer or "",
-        title=title or "",
+        country=given["country"] or "",
+        language=given["lang"] or "en",
+        logo=given["logo"] or "",
+        signatories=tuple(people),
     )
     path = profile.write_starter(folder, values, force=force)
-    click.echo(_shown(path))
-    click.echo("next: add your logo and check the profile with 'nkletters check'", err=True)
+    _say(_shown(path))
+    _say("next: check the profile with 'nkletters check'", err=True)
+
+
+def _ask(question: str, check: Callable[[str], str] | None = None, default: str = "") -> str:
+    return str(
+        click.prompt(question, default=default, show_default=bool(default), value_proc=check)
+    )
+
+
+def _init_checks(folder: Path) -> dict[str, Callable[[str], str]]:
+    """What ``init`` checks each answer with: it gives the value to write, or raises
+    UsageError (which click.prompt shows before asking again)."""
+
+    def name(text: str) -> str:
+        if not text.strip():
+            raise click.UsageError("the organisation's name cannot be empty")
+        return text.strip()
+
+    def country(text: str) -> str:
+        code = i18n.country_code(text)
+        if code and not i18n.is_country_code(code):
+            raise click.UsageError(f"{text!r} is not a two-letter country code, e.g. GB, US, CA")
+        return code
+
+    def email(text: str) -> str:
+        problem = profile.email_problem(text.strip())
+        if problem:
+            raise click.UsageError(problem)
+        return text.strip()
+
+    def language(text: str) -> str:
+        try:
+            return cliopts.language_code(text) if text.strip() else "en"
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    def logo(text: str) -> str:
+        value = text.strip()
+        if value:
+            problem, hint = profile.image_problem((folder / value).expanduser())
+            if problem:
+                raise click.UsageError(f"{problem} — {hint}")
+        return value
+
+    return {"name": name, "country": country, "email": email, "lang": language, "logo": logo}
 
 
 def _country_option(help_text: str) -> Callable[[F], F]:
-    def check(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-        code = value.strip().upper()
-        if code and not i18n.is_country_code(code):
-            raise click.BadParameter(f"{value!r} is not a two-letter country code, e.g. US or GB")
-        return code
-
-    return click.option("--country", default="", callback=check, help=help_text)
+    return click.option(
+        "--country",
+        default="",
+        metavar="CC",
+        callback=cliopts.country_option_values,
+        help=help_text,
+    )
 
 
 def _print_mission(mission: missions.Mission, *, notes: bool = True) -> None:
     click.echo(f"{mission.id}")
     for label, text in missions.describe(mission, notes=notes):
-        click.echo(f"  {label:<10}{text}")
+        click.echo(f"  {label:<{missions.LABEL_WIDTH}}{text}")
     if mission.is_open:
         for warning in letters.mission_warnings(mission):
             _warn(warning)
@@ -509,6 +700,7 @@ def missions_group() -> None:
     help="table for reading, csv for spreadsheets, json for programs.",
 )
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Path, ...]) -> None:
     """List the missions in the directory.
@@ -531,17 +723,14 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
         writer.writerows(missions.to_row(m) for m in chosen)
         click.echo(buffer.getvalue(), nl=False)
         return
-    rows = [("ID", "KIND", "CITY", "STATUS", "VERIFIED")]
-    rows += [
-        (m.id, m.kind, m.city_name, missions.status_text(m), "yes" if m.verified else "no")
-        for m in chosen
-    ]
+    rows = [("ID", "KIND", "CITY", "STATUS", "CONFIDENCE")]
+    rows += [(m.id, m.kind, m.city_name, missions.status_text(m), m.confidence) for m in chosen]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
         click.echo("  ".join([*cells, row[-1]]))
     countries = len({m.country for m in chosen})
-    click.echo(
+    _say(
         f"{len(chosen)} mission{'s' if len(chosen) != 1 else ''} in {countries} "
         f"countr{'ies' if countries != 1 else 'y'}",
         err=True,
@@ -549,8 +738,9 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
 
 
 @missions_group.command(name="show")
-@click.argument("mission_id")
+@click.argument("mission_id", shell_complete=cliopts.complete_missions)
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
     """Everything the directory holds about one mission, by id.
@@ -562,10 +752,26 @@ def missions_show(mission_id: str, data_paths: tuple[Path, ...]) -> None:
     _print_mission(missions.load(data_paths).get(mission_id))
 
 
+@missions_group.command(name="stats")
+@_data_option
+@cliopts.verbosity
+@friendly_errors
+def missions_stats(data_paths: tuple[Path, ...]) -> None:
+    """How much of the world the directory covers, and how well each address is known.
+
+    \b
+    Example:
+        nkletters missions stats
+    """
+    for line in coverage.report(missions.load(data_paths), date.today()):
+        click.echo(line)
+
+
 @missions_group.command(name="find")
 @click.argument("place")
 @_country_option("Country of the place (two-letter code) when its name is ambiguous.")
 @_data_option
+@cliopts.verbosity
 @friendly_errors
 def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> None:
     """Which mission serves PLACE, and why.
@@ -580,22 +786,42 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
         nkletters missions find London --country CA
     """
     resolution = places.resolve(missions.load(data_paths), place, country)
+    if resolution.choice:
+        _say(f"note: {resolution.choice}", err=True)
     click.echo(resolution.reason)
     _print_mission(resolution.mission, notes=False)
+
+
+missions_group.add_command(missions_verify)
 
 
 @cli.command()
 @click.option("--city", default="", help="City of the embassy or consulate, e.g. Chicago.")
 @_country_option("Two-letter country code when a city name is ambiguous.")
 @click.option(
-    "--mission", "mission_id", default="", help="Mission id instead of a city, e.g. us-chicago."
+    "--mission",
+    "mission_id",
+    default="",
+    shell_complete=cliopts.complete_missions,
+    help="Mission id instead of a city, e.g. us-chicago.",
 )
 @_profile_option
 @_data_option
 @click.option(
-    "--lang", "language", default=None, help="Letter language (default: the profile's, else en)."
+    "--lang",
+    "language",
+    default=None,
+    callback=cliopts.lang_option_values,
+    metavar="LANG",
+    shell_complete=cliopts.complete_languages,
+    help="Letter language (default: the profile's, else en).",
 )
-@click.option("--template", default=None, help="Template name or path to your own template file.")
+@click.option(
+    "--template",
+    default=None,
+    shell_complete=cliopts.complete_templates,
+    help="Template name or path to your own template file.",
+)
 @click.option(
     "--date",
     "when",
@@ -603,6 +829,7 @@ def missions_find(place: str, country: str, data_paths: tuple[Path, ...]) -> Non
     metavar="YYYY-MM-DD",
     help="Date printed on the letter (default: today).",
 )
+@cliopts.verbosity
 @friendly_errors
 def preview(
     city: str,
@@ -623,12 +850,15 @@ def preview(
     """
     if not city.strip() and not mission_id.strip():
         raise click.UsageError("say which mission: --city NAME or --mission ID")
-    loaded_profile = profile.load(profile.find(profile_path))
+    if city.strip() and mission_id.strip():
+        raise click.UsageError(
+            "preview shows one letter: give --city or --mission, not both "
+            "('nkletters generate' takes several)"
+        )
+    _check_selection(False, (country,) if country else (), (), (mission_id,) if mission_id else ())
+    loaded_profile = _load_profile(profile.find(profile_path))
     directory = missions.load(data_paths)
-    resolution = letters.resolve(directory, city=city, country=country, mission_id=mission_id)
-    if resolution.rule not in ("mission", "city"):
-        # A city with its own mission needs no explanation; a rule that chose another does.
-        click.echo(resolution.reason, err=True)
+    resolution = _resolve(directory, loaded_profile, city, country, mission_id)
     options = letters.LetterOptions(language=language, template=template, when=when)
     letter = letters.compose(resolution.mission, loaded_profile, options)
     dates = [letter.date_text, *([letter.second_date_text] if letter.second_date_text else [])]
@@ -666,6 +896,7 @@ def preview(
     metavar="MONTHS",
     help="List missions whose source is older than this (with --data).",
 )
+@cliopts.verbosity
 @friendly_errors
 def check(
     profile_path: Path | None,
@@ -690,25 +921,28 @@ def check(
     chosen = profile.find(profile_path)
     data_paths = tuple(Path(arg) for arg in data_args if arg)
     report = check_module.run(chosen, data_paths, template_names, max_age_months=max_age)
+    for warning in profile.comment_warnings(chosen) if chosen and chosen.is_file() else ():
+        _warn(warning)
     for problem in report.problems:
         click.echo(str(problem))
     list_all = "" in data_args
     own_stale = [s for s in report.stale if s.own or list_all]
     for stale in own_stale:
-        click.echo(str(stale))
+        _say(str(stale))
     builtin_stale = len(report.stale) - len(own_stale)
     if builtin_stale:
-        click.echo(
+        _say(
             f"note: {builtin_stale} built-in addresses were last confirmed over {max_age} "
             "months ago; a newer nkletters may have newer ones",
             err=True,
         )
+    levels = ", ".join(f"{n} {level}" for level, n in report.confidence if n)
     checked = (
         f"{'profile ' + _shown(chosen) if chosen else 'no profile (personal letters)'}, "
-        f"{report.mission_count} missions, {len(report.templates)} templates"
+        f"{report.mission_count} missions ({levels}), {len(report.templates)} templates"
     )
     if report.ok:
-        click.echo(f"ok: {checked}", err=True)
+        _say(f"ok: {checked}", err=True)
         return
     count = len(report.problems)
     click.echo(f"{count} problem{'s' if count != 1 else ''} in {checked}", err=True)
@@ -719,7 +953,7 @@ def check(
 def templates_group() -> None:
     """The built-in letter templates: list them, read one, copy one to start your own.
 
-    See docs/templates.md for how a template is written.
+    See docs/templates.md ('nkletters docs templates') for how a template is written.
 
     \b
     Examples:
@@ -730,6 +964,7 @@ def templates_group() -> None:
 
 
 @templates_group.command(name="list")
+@cliopts.verbosity
 @friendly_errors
 def templates_list() -> None:
     """List the built-in templates: name, language and what each is for.
@@ -749,13 +984,17 @@ _template_language = click.option(
     "language",
     default="en",
     show_default=True,
+    callback=cliopts.lang_option_values,
+    metavar="LANG",
+    shell_complete=cliopts.complete_languages,
     help="Language of the template, when NAME does not say (appeal.zh does).",
 )
 
 
 @templates_group.command(name="show")
-@click.argument("name")
+@click.argument("name", shell_complete=cliopts.complete_templates)
 @_template_language
+@cliopts.verbosity
 @friendly_errors
 def templates_show(name: str, language: str) -> None:
     """Print a template's source: a built-in NAME (appeal, appeal.zh) or a file.
@@ -766,15 +1005,16 @@ def templates_show(name: str, language: str) -> None:
         nkletters templates show appeal --lang ko
     """
     path, text = render.template_source(name, language)
-    click.echo(f"# {_shown(path)}", err=True)
+    _say(f"# {_shown(path)}", err=True)
     click.echo(text, nl=not text.endswith("\n"))
 
 
 @templates_group.command(name="export")
-@click.argument("name")
+@click.argument("name", shell_complete=cliopts.complete_templates)
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @_template_language
 @click.option("--force", is_flag=True, help="Replace PATH if it already exists.")
+@cliopts.verbosity
 @friendly_errors
 def templates_export(name: str, path: Path | None, language: str, force: bool) -> None:
     """Copy a built-in template to PATH (default: NAME.LANG.md here), to write your own.
@@ -788,10 +1028,53 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
     written = render.export_template(name, language, path, force=force)
     shown = _shown(written)
     as_option = shown if os.sep in shown or shown.endswith(".md") else f".{os.sep}{shown}"
-    click.echo(shown)
-    click.echo(
-        f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True
-    )
+    _say(shown)
+    _say(f"next: edit it, then 'nkletters preview --city Chicago --template {as_option}'", err=True)
+
+
+DOCS = {
+    "templates": "templates.md",
+    "languages": "languages.md",
+    "data": "data.md",
+    "completion": "completion.md",
+}
+"""``nkletters docs NAME``: the documents that messages and --help refer to."""
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(sorted(DOCS)), default="templates")
+@cliopts.verbosity
+def docs(name: str) -> None:
+    """Print one of the documents that messages refer to (docs/NAME.md), as Markdown.
+
+    \b
+    Examples:
+        nkletters docs templates      # every variable and filter a template can use
+        nkletters docs completion     # tab completion for bash, zsh and fish
+    """
+    from . import resources
+
+    click.echo((resources.docs_dir() / DOCS[name]).read_text(encoding="utf-8"), nl=False)
+
+
+@cli.command()
+@cliopts.verbosity
+def schema() -> None:
+    """Print the JSON Schema of nkletters.yaml, for editors that complete and check YAML.
+
+    The same file is docs/nkletters.schema.json. With the YAML extension of VS Code (or any
+    editor using yaml-language-server), put this first line in the profile:
+
+    \b
+        # yaml-language-server: $schema=nkletters.schema.json
+
+    \b
+    Example:
+        nkletters schema > nkletters.schema.json
+    """
+    from . import schema as schema_module
+
+    click.echo(schema_module.profile_schema_text(), nl=False)
 
 
 def _stop_on_signals() -> None:

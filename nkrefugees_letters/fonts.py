@@ -67,8 +67,27 @@ HAN = Family(
     "DroidSansFallbackFull.ttf",
 )
 
-FAMILIES: tuple[Family, ...] = (LATIN, HANGUL, HAN)
-"""Every bundled family; Latin first, then the CJK faces chosen by script."""
+SANS = Family(
+    "NotoSans",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+    "NotoSans-Regular.ttf",
+    "NotoSans-Bold.ttf",
+)
+"""Latin letters and digits inside Chinese and Japanese text: the Han font is a sans
+serif without Latin glyphs, and Noto Sans is the design it was drawn to go with."""
+
+FAMILIES: tuple[Family, ...] = (LATIN, HANGUL, HAN, SANS)
+"""Every bundled family; Latin first, then the CJK faces chosen by script (SANS is
+chosen only inside Chinese and Japanese text, see :func:`to_markup`)."""
+
+SYNTHETIC_BOLD_STROKE = 0.28
+"""Width (pt) of the outline stroked around the Han glyphs to embolden them.
+
+No bold of a Han font that reportlab can embed could be had (Debian's Mincho and Song
+TrueType families have one weight; Noto Serif CJK and Source Han are CFF), so Chinese
+and Japanese bold is drawn as word processors draw it: the glyphs filled and stroked
+(PDF text render mode 2). 0.28 pt at 10 pt thickens each stem by about a third."""
 
 BODY_FONT = LATIN.name
 BOLD_FONT = LATIN.name + "-Bold"
@@ -105,6 +124,8 @@ def _load(name: str, filename: str) -> TTFont:
     # reading the 4 MB Han font again was the slowest step of a start.
     loaded = _LOADED.get(path)
     if loaded is not None:
+        if name.startswith(HAN.name + "-Bold"):
+            return loaded.stroked(name)
         return loaded.restyled(name)
     try:
         font = _LOADED[path] = _BatchFont(name, str(path))
@@ -160,6 +181,7 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
     """The plan for text that will be printed: each character under every style of the
     bundled family that draws it (bold, italic… may appear anywhere)."""
     by_family: dict[Family, set[str]] = {}
+    sans = _coverage(SANS)
     for text in texts:
         for char in clean(text):
             if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
@@ -167,6 +189,11 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
             family = _family_for(char)
             if family is not None:
                 by_family.setdefault(family, set()).add(char)
+            if family is LATIN and ord(char) in sans:
+                # The same character inside Chinese or Japanese text (to_markup, cjk)
+                by_family.setdefault(SANS, set()).add(char)
+    if HAN in by_family:
+        by_family.setdefault(SANS, set()).add(LATIN_HAN_SPACE)
     plan = {}
     for family, chars in by_family.items():
         ordered = "".join(sorted(chars))
@@ -180,7 +207,7 @@ def use_in(name: str, doc: Any) -> None:
     """Make the registered font ``name`` part of ``doc``, for a page drawn elsewhere."""
     font = pdfmetrics.getFont(name)
     if isinstance(font, _BatchFont):
-        font.getSubsetInternalName(0, doc)
+        font.subset_name(0, doc)
     else:
         doc.getInternalFontName(name)
 
@@ -214,6 +241,21 @@ class _BatchFont(TTFont):  # type: ignore[misc]
         twin.state = weakref.WeakKeyDictionary()
         return twin
 
+    def stroked(self, name: str) -> _StrokedFont:
+        """This font under ``name``, drawn filled and stroked: a synthetic bold.
+
+        The twin shares this font's PDF font object and character numbering, so bold
+        text adds no embedded font; only the render mode around its runs differs.
+        """
+        twin = _StrokedFont.__new__(_StrokedFont)
+        twin.__dict__.update(self.__dict__)
+        twin.fontName = name
+        twin.regular = self
+        # reportlab registers one font per face name; the twin needs its own entry.
+        twin.face = copy.copy(self.face)
+        twin.face.name = self.face.name + b"-Stroked"
+        return twin
+
     def _state(self, doc: Any) -> Any:
         state = self.state.get(doc)
         if state is None:
@@ -234,7 +276,8 @@ class _BatchFont(TTFont):  # type: ignore[misc]
         self._state(doc)
         return super().splitString(text, doc, encoding)
 
-    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+    def subset_name(self, subset: int, doc: Any) -> str:
+        """The PDF name of one of this font's subsets in ``doc`` (registering the font)."""
         state = self._state(doc)
         if not 0 <= subset < len(state.subsets):
             raise IndexError(f"subset {subset} does not exist in font {self.fontName}")
@@ -243,13 +286,19 @@ class _BatchFont(TTFont):  # type: ignore[misc]
             doc.delayedFonts.append(self)
         return f"/{self.internal_name}+{subset}"
 
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        # reportlab writes "<this> <size> Tf" wherever a run of text changes font. The
+        # render mode goes with it: filled (0 Tr) after a stroked bold run (see
+        # _StrokedFont), since the mode outlasts the text object that set it.
+        return "0 Tr " + self.subset_name(subset, doc)
+
     def addObjects(self, doc: Any) -> None:  # noqa: N802
         """Add this font's subsets to ``doc`` (reportlab calls this when saving)."""
         state = self._state(doc)
         state.frozen = 1
         fonts = doc.idToObject["BasicFonts"].dict
         for number, subset in enumerate(state.subsets):
-            name = self.getSubsetInternalName(number, doc)[1:]
+            name = self.subset_name(number, doc)[1:]
             parts = _subset_parts(self, tuple(subset), number)
             font = pdfdoc.PDFTrueTypeFont()
             font.Name = name
@@ -280,6 +329,34 @@ class _BatchFont(TTFont):  # type: ignore[misc]
             fonts[name] = font
             doc.Reference(font, name)
         del self.state[doc]
+
+
+class _StrokedFont(_BatchFont):
+    """A synthetic bold: the regular font's glyphs, filled and stroked.
+
+    It numbers, subsets and embeds nothing itself: every call goes to the regular font,
+    so the characters are the same PDF font whatever their weight.
+    """
+
+    regular: _BatchFont
+
+    def _state(self, doc: Any) -> Any:
+        return self.regular._state(doc)
+
+    def planned(self, doc: Any) -> bool:
+        return self.regular.planned(doc)
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
+        return self.regular.splitString(text, doc, encoding)
+
+    def subset_name(self, subset: int, doc: Any) -> str:
+        return self.regular.subset_name(subset, doc)
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
+        return f"2 Tr {SYNTHETIC_BOLD_STROKE} w " + self.subset_name(subset, doc)
+
+    def addObjects(self, doc: Any) -> None:  # noqa: N802
+        """Nothing to add: the regular font embeds the glyphs."""
 
 
 @dataclass(frozen=True)
@@ -368,8 +445,9 @@ def clean(text: str) -> str:
         else:
             out.append(char)
     # The ideographic space (U+3000) is a full-width character, not a gap to fold:
-    # Japanese writes one after 拝啓.
-    return typographic(re.sub(r"[^\S\u3000]+", " ", "".join(out)))
+    # Japanese writes one after 拝啓. A no-break space keeps two words on one line
+    # (Su Excelencia).
+    return typographic(re.sub(r"[^\S\u3000\u00a0\u202f]+", " ", "".join(out)))
 
 
 _QUOTES = (
@@ -407,19 +485,23 @@ def describe(chars: list[str]) -> str:
 
 
 @lru_cache(maxsize=8192)  # a batch marks up the same template sentences for every letter
-def to_markup(text: str, *, where: str = "text", bold: bool = False, italic: bool = False) -> str:
+def to_markup(
+    text: str, *, where: str = "text", bold: bool = False, italic: bool = False, cjk: bool = False
+) -> str:
     """Escape ``text`` for reportlab paragraph markup, wrapping every run that the
     Latin font lacks in a ``<font>`` tag for the bundled font that has it.
 
     ``bold`` and ``italic`` pick that font's style: a ``<font face>`` tag names one
     face, so neither ``<b>`` around it nor a bold paragraph style reaches inside.
+    ``cjk`` marks Chinese or Japanese text: there, digits and Latin letters among Han
+    characters are set in the sans serif that matches the Han font.
 
     Raises LayoutError naming ``where`` when a character cannot be printed at all.
     """
     text = clean(text)
     if text.isascii():
         return escape(text)
-    runs: list[tuple[Family, list[str]]] = []
+    families: list[Family] = []
     for char in text:
         family = LATIN if char == " " else _family_for(char)
         if family is None or unicodedata.category(char) in _UNPRINTABLE:
@@ -427,6 +509,11 @@ def to_markup(text: str, *, where: str = "text", bold: bool = False, italic: boo
                 f"{where} contains {describe([char])}, which no bundled font can print",
                 hint="remove or replace that character",
             )
+        families.append(family)
+    if cjk and HAN in families:
+        text, families = _latin_among_han(text, families)
+    runs: list[tuple[Family, list[str]]] = []
+    for char, family in zip(text, families, strict=True):
         if runs and (runs[-1][0] is family or char == " "):
             runs[-1][1].append(char)
         else:
@@ -434,9 +521,49 @@ def to_markup(text: str, *, where: str = "text", bold: bool = False, italic: boo
     parts = []
     for family, chars in runs:
         chunk = escape("".join(chars))
-        face = _style_name(family, bold, italic)
+        face = _style_name(family, bold, italic and family is not SANS)
         parts.append(chunk if family is LATIN else f'<font face="{face}">{chunk}</font>')
     return "".join(parts)
+
+
+LATIN_HAN_SPACE = "\u2005"
+"""The quarter-em space set between Han characters and Latin letters or digits, as
+Japanese (JLREQ) and Chinese (clreq) typesetting ask: a gap narrower than a word space."""
+
+
+def _latin_among_han(text: str, families: list[Family]) -> tuple[str, list[Family]]:
+    """Latin letters and digits inside Chinese or Japanese text: in the sans serif that
+    matches the Han font, a quarter em from the Han characters beside them."""
+    sans = _coverage(SANS)
+    chars: list[str] = []
+    out: list[Family] = []
+    previous: Family | None = None
+    for char, family in zip(text, families, strict=True):
+        if family is LATIN and char != " " and ord(char) in sans:
+            family = SANS
+        if {previous, family} == {HAN, SANS} and (
+            _spaced_from_latin(chars[-1]) and _spaced_latin(char)
+            if family is SANS
+            else _spaced_from_latin(char) and _spaced_latin(chars[-1])
+        ):
+            chars.append(LATIN_HAN_SPACE)
+            out.append(SANS)
+        chars.append(char)
+        out.append(family)
+        previous = family
+    return "".join(chars), out
+
+
+def _spaced_from_latin(char: str) -> bool:
+    """True for a Han character or kana (not punctuation) that Latin text keeps a
+    quarter em from."""
+    return unicodedata.category(char) == "Lo"
+
+
+def _spaced_latin(char: str) -> bool:
+    """True for a Latin letter, which stands a quarter em from Han characters. Digits
+    do not: dates and article numbers (2026年9月24日, 第33条) stay close-set."""
+    return char.isalpha()
 
 
 @lru_cache(maxsize=1024)  # the same captions and labels recur on every letter of a batch

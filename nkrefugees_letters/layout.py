@@ -8,12 +8,17 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import copy
 import dataclasses
 import io
+import os
+import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,7 +47,7 @@ from reportlab.platypus import (
     doctemplate,
 )
 
-from . import fonts, i18n, images
+from . import cjk, fonts, i18n, images
 from .errors import LayoutError, masks_interrupt
 from .missions import Mission
 from .profile import Profile, Signatory
@@ -110,9 +115,10 @@ PAPERS: dict[str, Paper] = {
         letterhead_top=12.7,
         letterhead_bottom=46,
         # A #10 window (4½ × 1⅛ in, ⅞ in from the left and ½ in from the bottom of the
-        # envelope) on the top panel of a sheet folded in thirds: what stays visible
-        # however the sheet slides in the envelope.
-        window=Rect(left=22.2, top=52.5, width=88.9, height=27.5),
+        # envelope) over the top panel of a sheet folded in thirds, resting on its fold:
+        # 51.9-80.4 mm from the top. WINDOW_PADDING on each side leaves 3 mm to spare
+        # for a sheet that slides.
+        window=Rect(left=22.2, top=51.9, width=88.9, height=28.5),
         info_block=Rect(left=127, top=53.3, width=63.5, height=25),
         body_top=88,
         fold_marks=(279.4 / 3, 279.4 * 2 / 3),
@@ -134,9 +140,16 @@ WINDOW_PADDING = 1.5
 that shifts a little in the envelope still shows every line whole."""
 
 RETURN_LINE_SIZE = 6.5
+RETURN_LINE_SIZES = (RETURN_LINE_SIZE, 6)
+"""The return line may step down to 6 pt (still legible through the window), then is cut."""
 BODY_SIZE = 10
 BODY_LEADING = 13.6
-ADDRESS_SIZE = 10
+ADDRESS_SIZE = BODY_SIZE
+"""The recipient's address is set at the body's size: a block too tall for the window
+drops lines (Letter.address_variants), never shrinks its type."""
+ADDRESS_LEADING = 1.22
+ADDRESS_LEADING_TIGHT = 1.12
+"""Line spacing (× size) of the address, tightened before any line is dropped."""
 SMALL_SIZE = 7.5
 INK = colors.HexColor("#1a1a1a")
 GREY = colors.HexColor("#6b6b6b")
@@ -158,15 +171,56 @@ class Letter:
     extra_recipient_lines: tuple[str, ...] = field(default_factory=tuple)
     second_date_text: str = ""
     """A bilingual letter's date in its second language, printed under the first."""
+    when: date | None = None
+    """The letter's date: also the PDF's creation date (see :func:`stamp`)."""
 
     @property
     def recipient_lines(self) -> tuple[str, ...]:
-        """Addressee lines from the template, then the mission's postal address."""
-        return (
-            *self.text.recipient,
-            *self.extra_recipient_lines,
-            *self.mission.address.postal_lines(),
+        """Addressee lines from the template, then the mission's postal address; in a
+        Chinese, Japanese or Korean letter to an address written in that script, the
+        address first (〒106-0046 東京都…, then the mission, then the person)."""
+        return self.address_variants[0]
+
+    @property
+    def address_variants(self) -> tuple[tuple[str, ...], ...]:
+        """The recipient block from whole to shortest, for a window or label too small
+        for all of it (see :func:`address_variants`)."""
+        language = i18n.base_language(self.text.language)
+        return address_variants(
+            self.text.recipient,
+            self.extra_recipient_lines,
+            self.mission.address.postal_lines(),
+            mission=i18n.mission_name(self.mission, self.text.language),
+            address_first=(
+                language in CJK_LANGUAGES and self.mission.address.written_big_to_small()
+            ),
         )
+
+
+def address_variants(
+    addressee: Sequence[str],
+    extra: Sequence[str],
+    postal: Sequence[str],
+    *,
+    mission: str | None = None,
+    address_first: bool = False,
+) -> tuple[tuple[str, ...], ...]:
+    """``(*addressee, *extra, *postal)``, then shorter forms that still deliver: without
+    the addressee's middle lines (the President's title), without ``extra`` (the
+    mission's Chinese name), and with only the mission, which is then the addressee:
+    ``mission`` (its name in the letter's language), or else the addressee's last line
+    with its "c/o " dropped. The postal address is always whole; ``address_first`` puts
+    it before the names, as a Japanese or Korean address in its own script runs."""
+    addressee, extra, postal = tuple(addressee), tuple(extra), tuple(postal)
+    outer = (addressee[0], addressee[-1]) if len(addressee) > 2 else addressee
+    last = (
+        (mission,)
+        if mission is not None
+        else tuple(re.sub(r"^c/o\s+", "", line, flags=re.I) for line in addressee[-1:])
+    )
+    names = [(*addressee, *extra), (*outer, *extra), outer, last]
+    variants = [(*postal, *lines) if address_first else (*lines, *postal) for lines in names]
+    return tuple(dict.fromkeys(variants))
 
 
 @dataclass(frozen=True)
@@ -198,21 +252,33 @@ class RenderedPDF:
 # --- styles -----------------------------------------------------------------------
 
 
+PARAGRAPH_SPACE = 5
+"""Space (pt) after a paragraph: with 13.6 pt leading, a clear break that still lets the
+appeal, its legal grounds and the signature block share one page."""
+
+PARAGRAPH_INDENT = {"zh": 2, "ja": 1}
+"""First-line indent of body paragraphs, in characters: two in Chinese, one in Japanese."""
+
+RIGHT_ALIGNED_CLOSING = frozenset({"ja"})
+"""Languages whose closing stands flush right (Japanese 敬具)."""
+
+
 @cache
-def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
+def _styles(cjk: bool, spaced: bool = False, language: str = "") -> dict[str, ParagraphStyle]:
     """Paragraph styles. ``cjk`` text gets more leading and, unless it is ``spaced``
     (Korean writes spaces between words and breaks lines at them), line breaks
-    between any two characters, as Chinese and Japanese typesetting does."""
+    between any two characters, as Chinese and Japanese typesetting does. ``language``
+    brings its own conventions: paragraph indents, where the closing stands."""
     fonts.register(fonts.LATIN)
     wrap = "CJK" if cjk and not spaced else None
     leading = BODY_LEADING + (1.6 if cjk else 0)
-    body = ParagraphStyle(
-        "body",
+    base = ParagraphStyle(
+        "base",
         fontName=fonts.BODY_FONT,
         fontSize=BODY_SIZE,
         leading=leading,
         textColor=INK,
-        spaceAfter=6.5,
+        spaceAfter=PARAGRAPH_SPACE,
         alignment=TA_LEFT,
         allowWidows=0,
         allowOrphans=0,
@@ -221,38 +287,76 @@ def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
         bulletFontName=fonts.BODY_FONT,
         hyphenationLang="",
     )
+    # Only body paragraphs are indented; headers, captions and the address are not.
+    body = ParagraphStyle(
+        "body", parent=base, firstLineIndent=PARAGRAPH_INDENT.get(language, 0) * BODY_SIZE
+    )
     return {
         "body": body,
+        "body_first": ParagraphStyle("body_first", parent=base, firstLineIndent=0),
         "bullet": ParagraphStyle(
-            "bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3.5
+            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=2.5, firstLineIndent=0
         ),
-        "bullet_last": ParagraphStyle("bullet_last", parent=body, leftIndent=14, bulletIndent=3),
-        # The bundled Han font has no bold: a bold subject in Chinese or Japanese would
-        # show only its digits and Latin letters in bold.
+        "bullet_last": ParagraphStyle(
+            "bullet_last", parent=base, leftIndent=14, bulletIndent=3, firstLineIndent=0
+        ),
+        # Chinese and Japanese bold is the Han font stroked (fonts.SYNTHETIC_BOLD_STROKE).
         "subject": ParagraphStyle(
             "subject",
-            parent=body,
-            fontName=fonts.BODY_FONT if cjk and not spaced else fonts.BOLD_FONT,
-            spaceAfter=10,
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            firstLineIndent=0,
+            spaceAfter=8,
             keepWithNext=1,
         ),
-        "salutation": ParagraphStyle("salutation", parent=body, keepWithNext=1),
-        "closing": ParagraphStyle("closing", parent=body, spaceBefore=4, keepWithNext=1),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=base,
+            fontName=fonts.BOLD_FONT,
+            fontSize=SMALL_SIZE,
+            leading=SMALL_SIZE * 1.4,
+            textColor=GREY,
+            firstLineIndent=0,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),
+        "salutation": ParagraphStyle("salutation", parent=base, firstLineIndent=0, keepWithNext=1),
+        "closing": ParagraphStyle(
+            "closing",
+            parent=base,
+            firstLineIndent=0,
+            alignment=TA_RIGHT if language in RIGHT_ALIGNED_CLOSING else TA_LEFT,
+            spaceBefore=4,
+            keepWithNext=1,
+        ),
         "address": ParagraphStyle(
-            "address", parent=body, fontSize=ADDRESS_SIZE, leading=ADDRESS_SIZE * 1.22, spaceAfter=0
+            "address",
+            parent=base,
+            fontSize=ADDRESS_SIZE,
+            leading=ADDRESS_SIZE * ADDRESS_LEADING,
+            firstLineIndent=0,
+            spaceAfter=0,
+        ),
+        "address_tight": ParagraphStyle(
+            "address_tight",
+            parent=base,
+            fontSize=ADDRESS_SIZE,
+            leading=ADDRESS_SIZE * ADDRESS_LEADING_TIGHT,
+            firstLineIndent=0,
+            spaceAfter=0,
         ),
         "return": ParagraphStyle(
             "return",
-            parent=body,
+            parent=base,
             fontSize=RETURN_LINE_SIZE,
-            leading=RETURN_LINE_SIZE * 1.3,
+            leading=RETURN_LINE_SIZE * 1.2,
             textColor=GREY,
-            spaceAfter=2,
+            spaceAfter=1.5,
         ),
-        "date": ParagraphStyle("date", parent=body, alignment=TA_RIGHT, spaceAfter=0),
+        "date": ParagraphStyle("date", parent=base, alignment=TA_RIGHT, spaceAfter=0),
         "small": ParagraphStyle(
             "small",
-            parent=body,
+            parent=base,
             fontSize=SMALL_SIZE,
             leading=SMALL_SIZE * 1.3,
             textColor=GREY,
@@ -260,14 +364,14 @@ def _styles(cjk: bool, spaced: bool = False) -> dict[str, ParagraphStyle]:
         ),
         "sig_name": ParagraphStyle(
             "sig_name",
-            parent=body,
+            parent=base,
             fontName=fonts.BOLD_FONT,
             fontSize=9.5,
             leading=12,
             spaceAfter=0,
         ),
         "sig_title": ParagraphStyle(
-            "sig_title", parent=body, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
+            "sig_title", parent=base, fontSize=8.5, leading=10.5, textColor=GREY, spaceAfter=0
         ),
     }
 
@@ -279,12 +383,15 @@ SPACED_CJK_LANGUAGES = frozenset({"ko"})
 def _styles_for(language: str) -> dict[str, ParagraphStyle]:
     """The styles for text in ``language`` (``zh``, ``ko``, ``en_GB``…)."""
     base = language.split("+")[0].split("_")[0].split("-")[0].lower()
-    return _styles(base in CJK_LANGUAGES, base in SPACED_CJK_LANGUAGES)
+    return _styles(base in CJK_LANGUAGES, base in SPACED_CJK_LANGUAGES, base)
 
 
 def _para(text: str, style: ParagraphStyle, where: str) -> Paragraph:
     bold, italic = "Bold" in style.fontName, "Italic" in style.fontName
-    return paragraph(fonts.to_markup(text, where=where, bold=bold, italic=italic), style)
+    markup = fonts.to_markup(
+        text, where=where, bold=bold, italic=italic, cjk=style.wordWrap == "CJK"
+    )
+    return paragraph(markup, style)
 
 
 def _fit_name(
@@ -314,8 +421,8 @@ def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     """The sender's address on one line above the recipient, smaller if it must be;
     a very long one is cut with an ellipsis rather than pushing the address down."""
     markup = fonts.to_markup(text, where="return address")
-    for size in (RETURN_LINE_SIZE, 6, 5.5, 5):
-        fitted = ParagraphStyle(f"return{size}", parent=style, fontSize=size, leading=size * 1.3)
+    for size in RETURN_LINE_SIZES:
+        fitted = ParagraphStyle(f"return{size}", parent=style, fontSize=size, leading=size * 1.2)
         paragraph = Paragraph(markup, fitted)
         if paragraph.wrap(width, 1000)[1] <= fitted.leading + 0.1:
             return paragraph
@@ -328,10 +435,59 @@ def _return_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
     return paragraph
 
 
-def _block_markup(block: Block) -> str:
+def _window(letter: Letter, paper: Paper, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """The return line and the recipient block, at full size (see :func:`window_lines`)."""
+    head, lines, style = _window_choice(letter, paper, styles)
+    return [
+        *head,
+        *(_para(line, style, f"recipient line {n + 1}") for n, line in enumerate(lines)),
+    ]
+
+
+def window_lines(letter: Letter) -> tuple[str, ...]:
+    """The recipient lines the letter prints in its envelope window: the longest form
+    of the address (Letter.address_variants) that fits it at the body's size, with the
+    usual line spacing or, failing that, a tighter one."""
+    return _window_choice(letter, PAPERS[letter.paper], _styles_for(letter.text.language))[1]
+
+
+def _window_choice(
+    letter: Letter, paper: Paper, styles: dict[str, ParagraphStyle]
+) -> tuple[list[Flowable], tuple[str, ...], ParagraphStyle]:
+    width, height = _address_area(paper)
+    org = letter.profile.organisation
+    head = [_return_line(org.return_line(), styles["return"], width)] if org else []
+    variants = letter.address_variants
+    # Last of all, the return line goes (the letterhead above still gives the sender).
+    candidates = [*((head, lines) for lines in variants), ([], variants[-1])]
+    for top, lines in candidates:
+        for style in (styles["address"], styles["address_tight"]):
+            block = [
+                *top,
+                *(_para(line, style, f"recipient line {n + 1}") for n, line in enumerate(lines)),
+            ]
+            if _height(block, width) <= height + 0.01:
+                return top, lines, style
+    # Even that is too tall (a very long address): KeepInFrame shrinks it.
+    return head, variants[-1], styles["address_tight"]
+
+
+def _height(flowables: Sequence[Flowable], width: float) -> float:
+    """The height (points) the flowables take stacked in a frame ``width`` wide."""
+    total = 0.0
+    for index, flowable in enumerate(flowables):
+        total += flowable.wrap(width, 10_000)[1] + flowable.getSpaceAfter()
+        if index:
+            total += flowable.getSpaceBefore()
+    return total
+
+
+def _block_markup(block: Block, cjk_text: bool = False) -> str:
     parts = []
     for run in block.runs:
-        chunk = fonts.to_markup(run.text, where="the letter text", bold=run.bold, italic=run.italic)
+        chunk = fonts.to_markup(
+            run.text, where="the letter text", bold=run.bold, italic=run.italic, cjk=cjk_text
+        )
         if run.italic:
             chunk = f"<i>{chunk}</i>"
         if run.bold:
@@ -441,11 +597,18 @@ def _signature_cell(
     return cell
 
 
+def _caption(key: str, languages: str) -> str:
+    """A caption of the signature block in the letter's language, or in both languages
+    of a bilingual letter (``Signature / 签名``)."""
+    captions = [i18n.label(key, language) for language in languages.split("+")]
+    return " / ".join(dict.fromkeys(captions))
+
+
 def _blank_signature(styles: dict[str, ParagraphStyle], language: str) -> list[list[Flowable]]:
     """A personal letter: a line to sign on and a line for the name in capitals."""
     cells = []
     for key in ("signature", "name_in_capitals"):
-        caption = i18n.label(key, language)
+        caption = _caption(key, language)
         cells.append(
             [
                 Spacer(1, SIGNING_SPACE * mm),
@@ -469,7 +632,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     column_width = width / columns if columns > 1 else min(width, 80 * mm)
     rows: list[list[Any]] = []
     if not people:
-        rows = _blank_signature(styles, letter.text.language)
+        rows = _blank_signature(styles, "+".join(letter.text.languages))
         column_width = min(column_width, 75 * mm)
     for start in range(0, len(people), columns):
         row: list[Any] = [
@@ -492,7 +655,7 @@ def _signatures(letter: Letter, styles: dict[str, ParagraphStyle], width: float)
     )
     flowables: list[Flowable] = [table]
     if letter.profile.cosigners:
-        cosigned = i18n.label("cosigned", letter.text.language)
+        cosigned = _caption("cosigned", "+".join(letter.text.languages))
         listing = f"{cosigned} " + "; ".join(letter.profile.cosigners)
         flowables.append(_para(listing, styles["small"], "co_signing_organisations"))
     return flowables
@@ -507,43 +670,86 @@ def _story(
     for image in (org.logo if org else None, *(s.signature_image for s in letter.signatories)):
         if image is not None:
             _image(image)
-    window: list[Flowable] = []
-    if org is not None:
-        window.append(_return_line(org.return_line(), styles["return"], _address_area(paper)[0]))
-    for index, line in enumerate(letter.recipient_lines):
-        window.append(_para(line, styles["address"], f"recipient line {index + 1}"))
-    window_box = KeepInFrame(*_address_area(paper), window, mode="shrink")
+    window_box = KeepInFrame(*_address_area(paper), _window(letter, paper, styles), mode="shrink")
     story: list[Flowable] = [window_box, FrameBreak()]
     story.append(_para(letter.date_text, styles["date"], "date"))
     if letter.second_date_text:
         story.append(_para(letter.second_date_text, styles["date"], "date"))
     story.append(FrameBreak())
-    text, text_styles = letter.text, styles
-    if letter.text.translation is not None:
-        # Bilingual: both subjects on top, the whole text in the first language with its
-        # closing, a rule, then the whole text in the second, which starts a new page
-        # unless it fits where it is; one signature block.
-        text, text_styles = letter.text.translation, _styles_for(letter.text.translation.language)
-        above = ParagraphStyle("subject_above", parent=styles["subject"], spaceAfter=3)
-        story.append(_para(letter.text.subject, above, "subject"))
-        story.append(_para(text.subject, text_styles["subject"], "subject"))
-        story.append(_para(letter.text.salutation, styles["salutation"], "salutation"))
-        story += _body(letter.text, styles)
-        story.append(_para(letter.text.closing, styles["body"], "closing"))
-        story.append(
-            HRFlowable(width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=4, spaceAfter=12)
-        )
-    else:
-        story.append(_para(text.subject, styles["subject"], "subject"))
-    last: list[Flowable] = [_para(text.salutation, text_styles["salutation"], "salutation")]
-    body = _body(text, text_styles)
+    if letter.text.translation is None:
+        story.append(_para(letter.text.subject, styles["subject"], "subject"))
+        story += _text_and_signatures(letter, letter.text, styles, text_width)
+        return story
+    # Bilingual: each language's part under a heading in that language, with its own
+    # subject, salutation, text and closing. The first part's last paragraph keeps its
+    # closing; the second part starts below a rule, or on a new page with the rule
+    # left out of sight above it, and ends with the sentence that says which text
+    # prevails and the one signature block.
+    first, second = letter.text, letter.text.translation
+    second_styles = _styles_for(second.language)
+    story.append(_para(i18n.language_heading(first.language), styles["heading"], "heading"))
+    story.append(_para(first.subject, styles["subject"], "subject"))
+    story.append(_para(first.salutation, styles["salutation"], "salutation"))
+    body = _body(first, styles)
+    closing = _para(first.closing, styles["closing"], "closing")
+    story += [*body[:-1], KeepTogether([*body[-1:], closing])]
+    rule = _SeparatorRule(
+        width="100%", thickness=0.4, color=RULE_GREY, spaceBefore=6, spaceAfter=10
+    )
+    part: list[Flowable] = [
+        rule,
+        _para(i18n.language_heading(second.language), second_styles["heading"], "heading"),
+        _para(second.subject, second_styles["subject"], "subject"),
+    ]
+    part += _text_and_signatures(letter, second, second_styles, text_width)
+    story.append(KeepTogether(part))
+    return story
+
+
+def _text_and_signatures(
+    letter: Letter, text: LetterText, styles: dict[str, ParagraphStyle], text_width: float
+) -> list[Flowable]:
+    """Salutation, body and closing of ``text``, then the signature block."""
+    story: list[Flowable] = [_para(text.salutation, styles["salutation"], "salutation")]
+    body = _body(text, styles)
     # The signature block must never stand alone at the top of a page: keep it with the
     # last paragraph and the closing.
-    ending: list[Flowable] = [*body[-1:], _para(text.closing, text_styles["closing"], "closing")]
-    ending += _signatures(letter, styles, text_width)
-    last += [*body[:-1], KeepTogether(ending)]
-    story += [KeepTogether(last)] if letter.text.translation is not None else last
-    return story
+    ending: list[Flowable] = [*body[-1:], _para(text.closing, styles["closing"], "closing")]
+    languages = letter.text.languages
+    if len(languages) > 1:
+        # Which text prevails, once in each language, each in its own type.
+        for language in languages:
+            note = i18n.prevailing_text_note(languages[0], languages[1], language)
+            ending.append(_para(note, _note_style(_styles_for(language)), "prevailing text"))
+    # Captions and the page furniture follow the first language's styles.
+    ending += _signatures(letter, _styles_for(letter.text.language), text_width)
+    return [*story, *body[:-1], KeepTogether(ending)]
+
+
+class _SeparatorRule(HRFlowable):  # type: ignore[misc]
+    """The rule between the two parts of a bilingual letter: drawn where the second
+    part follows the first on the same page, left out at the top of a page, where the
+    page header already stands above the text."""
+
+    _hidden = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        frame = getattr(self, "_frame", None)
+        self._hidden = bool(frame is not None and frame._atTop)
+        if self._hidden:
+            return availWidth, 0.0
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return 0.0 if self._hidden else float(super().getSpaceAfter())
+
+    def draw(self) -> None:
+        if not self._hidden:
+            super().draw()
+
+
+def _note_style(styles: dict[str, ParagraphStyle]) -> ParagraphStyle:
+    return ParagraphStyle("note", parent=styles["small"], spaceBefore=4, spaceAfter=0)
 
 
 class _SettledParagraph(Paragraph):  # type: ignore[misc]
@@ -574,6 +780,10 @@ class _SettledParagraph(Paragraph):  # type: ignore[misc]
             known[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
         self._wrapped_for = availWidth
         return self.width, self.height
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab's names
+        # Both kinsoku rules, not only reportlab's "no closing mark at a line's start".
+        return cjk.break_paragraph(self, maxWidths)
 
     def draw(self) -> None:
         # The operators that draw these lines depend only on the lines, the canvas
@@ -623,7 +833,8 @@ def _shared_paragraph(markup: str, style: ParagraphStyle, bullet: str | None) ->
 
 
 def _body_paragraph(block: Block, style: ParagraphStyle, bullet: bool) -> Paragraph:
-    return paragraph(_block_markup(block), style, "•" if bullet else None)
+    markup = _block_markup(block, style.wordWrap == "CJK")
+    return paragraph(markup, style, "•" if bullet else None)
 
 
 def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
@@ -636,8 +847,14 @@ def _body(text: LetterText, styles: dict[str, ParagraphStyle]) -> list[Flowable]
             style = styles["bullet_last" if last else "bullet"]
             body.append(_body_paragraph(block, style, True))
         else:
-            body.append(_body_paragraph(block, styles["body"], False))
+            # A Japanese letter's opening word (拝啓) stands at the margin.
+            first = index == 0 and block.plain.startswith(OPENING_WORDS)
+            body.append(_body_paragraph(block, styles["body_first" if first else "body"], False))
     return body
+
+
+OPENING_WORDS = ("拝啓", "謹啓", "前略")
+"""The words that open a Japanese letter, written without the paragraph indent."""
 
 
 # --- page furniture ---------------------------------------------------------------
@@ -709,6 +926,49 @@ class _PageCountingCanvas(Canvas):  # type: ignore[misc]
         super().save()
 
 
+HEADER_SIZES = (SMALL_SIZE, 7, 6.5, 6)
+"""The running header steps down through these sizes to stay on one line."""
+
+
+def _header_line(letter: Letter, style: ParagraphStyle, width: float) -> Paragraph:
+    """The running header of pages after the first, always one line: the addressee,
+    the mission and the date; smaller type, then without the mission, then cut."""
+    language = letter.text.language
+    mission = i18n.mission_name(letter.mission, language)
+    addressee = _addressee(letter.text, mission)
+    choices = [
+        " · ".join(part for part in (addressee, mission, letter.date_text) if part),
+        " · ".join(part for part in (addressee, letter.date_text) if part),
+    ]
+    cjk_text = style.wordWrap == "CJK"
+    for text in choices:
+        markup = fonts.to_markup(text, where="page header", cjk=cjk_text)
+        for size in HEADER_SIZES:
+            fitted = ParagraphStyle(
+                f"header{size}", parent=style, fontSize=size, leading=size * 1.3
+            )
+            header = Paragraph(markup, fitted)
+            if header.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+                return header
+    text = choices[-1]
+    while len(text) > 10:
+        text = text[: int(len(text) * 0.9)].rstrip(" ·,")
+        header = Paragraph(fonts.to_markup(text + "…", where="page header", cjk=cjk_text), fitted)
+        if header.wrap(width, 1000)[1] <= fitted.leading + 0.1:
+            break
+    return header
+
+
+def _addressee(text: LetterText, mission: str) -> str:
+    """The line of the template's recipient that names the person: of the lines that do
+    not name the mission, the first (His Excellency Xi Jinping), or in Chinese, Japanese
+    and Korean, where the title comes before the name, the last (習近平閣下)."""
+    lines = [line for line in text.recipient if mission not in line] or list(text.recipient)
+    if not lines:
+        return ""
+    return lines[-1] if i18n.base_language(text.language) in CJK_LANGUAGES else lines[0]
+
+
 @dataclass
 class _Furniture:
     """What is drawn around the text: letterhead, fold marks, headers, footer."""
@@ -743,9 +1003,7 @@ class _Furniture:
         paper, styles = self.paper, self.styles
         left = paper.margin_left * mm
         width = (paper.width - paper.margin_left - paper.margin_right) * mm
-        recipient = self.letter.text.recipient[0] if self.letter.text.recipient else ""
-        text = f"{recipient} · {self.letter.mission.name} · {self.letter.date_text}"
-        header = Paragraph(fonts.to_markup(text, where="page header"), styles["small"])
+        header = _header_line(self.letter, styles["small"], width - 30 * mm)
         page = Paragraph(
             fonts.to_markup(
                 i18n.label("page", self.letter.text.language, number=number, total=total)
@@ -800,7 +1058,7 @@ class _Furniture:
         room = text_top - bottom
         details_height = sum(p.wrap(text_width, room)[1] for p in details) + 1.5 * mm
         name = _fit_name(
-            org.name, self.styles["body"], accent, align, text_width, room - details_height
+            org.name, self.styles["body_first"], accent, align, text_width, room - details_height
         )
         block = KeepInFrame(text_width, room, [name, Spacer(1, 1.5 * mm), *details], mode="shrink")
         _, height = block.wrapOn(canvas, text_width, text_top - bottom)
@@ -933,6 +1191,14 @@ def printed_strings(letter: Letter) -> list[str]:
     signatories and the sender's profile (for fonts.encoding_plan)."""
     found: list[str] = [*letter.recipient_lines, letter.date_text, letter.second_date_text]
     found += [letter.mission.name, letter.title, LAYOUT_CHARACTERS]
+    languages = letter.text.languages
+    for language in languages:
+        # The page header names the mission in the letter's language; a bilingual
+        # letter adds its headings and the sentence on which text prevails.
+        found += [i18n.mission_name(letter.mission, language), i18n.language_heading(language)]
+        if len(languages) > 1:
+            found.append(i18n.prevailing_text_note(languages[0], languages[1], language))
+    found += [_caption(key, "+".join(languages)) for key in ("signature", "name_in_capitals")]
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
@@ -995,6 +1261,7 @@ def render_pdf(letter: Letter) -> RenderedPDF:
         # Without this every page names Helvetica, a font that is not embedded.
         kwargs["initialFontName"] = fonts.BODY_FONT
         canvases.append(_PageCountingCanvas(*args, furniture=furniture, **kwargs))
+        stamp(canvases[-1], letter.when)
         return canvases[-1]
 
     with _fitting():
@@ -1002,6 +1269,21 @@ def render_pdf(letter: Letter) -> RenderedPDF:
     canvas = canvases[-1]
     records = tuple(canvas.records) if canvas.planned else None
     return RenderedPDF(buffer.getvalue(), furniture.page_count, paper, records)
+
+
+def stamp(canvas: Canvas, when: date | None) -> None:
+    """Date the PDF ``when`` (midnight UTC) rather than reportlab's invariant 1 January
+    2000, which looks like a bug: still the same bytes for the same letter.
+    ``SOURCE_DATE_EPOCH``, when set, wins (reproducible builds)."""
+    if when is None or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return
+    # reportlab reads the date from its document's TimeStamp (private; reportlab 4-5).
+    stamp_ = canvas._doc._timeStamp
+    seconds = calendar.timegm(when.timetuple())
+    stamp_.t, stamp_.lt = seconds, time.gmtime(seconds)
+    stamp_.YMDhms = tuple(stamp_.lt)[:6]
+    stamp_.dhh = stamp_.dmm = 0
+    stamp_.tzname = "UTC"
 
 
 # --- many letters in one print file -----------------------------------------------
@@ -1186,9 +1468,16 @@ class PrintFile:
     """
 
     def __init__(
-        self, handle: BinaryIO, *, duplex: bool = False, title: str = "", author: str = ""
+        self,
+        handle: BinaryIO,
+        *,
+        duplex: bool = False,
+        title: str = "",
+        author: str = "",
+        when: date | None = None,
     ) -> None:
         self._handle = handle
+        self._when = when
         self._duplex = duplex
         self._title = title
         self._author = author
@@ -1225,6 +1514,7 @@ class PrintFile:
         # reportlab's own multi-pass builds use these two steps; build() would need
         # every flowable of every letter in one list.
         doc._startBuild(self._handle, canvasmaker=_PrintCanvas)
+        stamp(doc.canv, self._when)
         self._doc, self._switch = doc, switch
         return doc, switch
 

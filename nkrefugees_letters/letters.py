@@ -50,10 +50,11 @@ def mission_warnings(mission: Mission) -> tuple[str, ...]:
             f"the directory has no street address for the {mission.name}, only "
             f"{mission.city!r}; find the door on the mission's own website before delivery"
         )
-    if not mission.verified:
+    if mission.address.lines and not mission.verified:
         source = f" (best source: {mission.source})" if mission.source else ""
         warnings.append(
-            f"the address of the {mission.name} is not confirmed by an official page{source}; "
+            f"the address of the {mission.name} is known only at confidence "
+            f"{mission.confidence!r}, not from an official page{source}; "
             "check it before delivery"
         )
     return tuple(warnings)
@@ -92,9 +93,23 @@ def context(
         "anniversary_ordinal": i18n.ordinal(number, language),
         "accession_date": i18n.long_date(i18n.ACCESSION_DATE, language, mission.country),
         "accession_year": i18n.ACCESSION_DATE.year,
+        # The mission and the care-of line in the letter's language (docs/languages.md).
+        "mission_name": i18n.mission_name(mission, language),
+        "care_of": i18n.care_of(mission, language),
+        "organisation_name": (
+            i18n.in_text(profile.organisation.name, language) if profile.organisation else ""
+        ),
+        "cat_ratification_date": i18n.long_date(
+            i18n.CAT_RATIFICATION_DATE, language, mission.country
+        ),
+        "ruling_date": i18n.long_date(
+            i18n.ROK_SUPREME_COURT_RULING_DATE, language, mission.country
+        ),
         "campaign_date": i18n.long_date(date(when.year, 9, 24), language, mission.country),
         # A signer's own words (--signers); empty unless a signers file gives them.
         "personal_note": "",
+        # The --signers row of a letter of one's own: every column, others under .extra.
+        "signer": None,
         **extra,
     }
 
@@ -150,18 +165,16 @@ def compose(
     text = parts[0]
     if len(parts) > 1:
         text = replace(text, translation=parts[1])
-    # The envelope keeps the official English name; a Chinese reader also gets the Chinese one.
-    chinese = any(part.language.split("_")[0].split("-")[0] == "zh" for part in parts)
     return layout.Letter(
         text=text,
         mission=mission,
         profile=profile,
         paper=choose_paper(options.paper, profile, mission),
         date_text=i18n.long_date(when, text.language, mission.country),
+        when=when,
         signatories=people,
         fold_marks=options.fold_marks,
         title=f"{text.subject} — {mission.name}",
-        extra_recipient_lines=(mission.name_zh,) if chinese and mission.name_zh else (),
         second_date_text=(
             i18n.long_date(when, parts[1].language, mission.country) if len(parts) > 1 else ""
         ),
@@ -219,7 +232,12 @@ def generate(
 
 
 def resolve(
-    directory: Directory, *, city: str = "", country: str = "", mission_id: str = ""
+    directory: Directory,
+    *,
+    city: str = "",
+    country: str = "",
+    mission_id: str = "",
+    prefer_country: str = "",
 ) -> places.Resolution:
     """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
     with the rule that chose it (see :func:`places.resolve`).
@@ -232,7 +250,7 @@ def resolve(
         if not mission.is_open:
             raise closed_error(mission, directory)
         return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
-    resolution = places.resolve(directory, city, country)
+    resolution = places.resolve(directory, city, country, prefer_country=prefer_country)
     if resolution.closed is not None:
         raise resolution.closed_error()
     return resolution

@@ -18,8 +18,16 @@ OUR_MARK = b"/Creator (nkletters"
 
 
 def safe_name(text: str, limit: int = 60) -> str:
-    """A file-system-safe slug: ASCII letters, digits and hyphens, never empty."""
+    """A file-system-safe slug: ASCII letters, digits and hyphens, never empty.
+
+    Names in other scripts are transliterated (张伟 → ``zhang-wei``, 김지혜 → ``gimjihye``)
+    so that each signer's file can be found by name.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if not text.isascii():
+        from unidecode import unidecode  # only for names outside ASCII
+
+        ascii_text = unidecode(unicodedata.normalize("NFC", text))
     slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit].strip("-")
     return slug or "x"
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import i18n
 from .errors import MissionClosed, MissionNotFound
@@ -51,6 +51,17 @@ MISSION_NAMESAKE_POPULATION = 150_000
 namesake makes it ambiguous: London (Ontario) for London, but not Los Ángeles (Chile)
 for Los Angeles."""
 
+FAR_LARGER = 10
+"""A mission's city this many times the size of every namesake is what a bare name means:
+London (England, 9 million) over London (Ontario, 0.4 million), not Vancouver (British
+Columbia) over Vancouver (Washington), a third its size."""
+
+EMBASSY_LARGER = 2
+"""An embassy's city (the capital, or where the embassy is) twice the size of every namesake
+is what a bare name means too: Colombo (Sri Lanka) over Colombo (Paraná, Brazil). A
+capital is what people name without a second thought; a consulate's city, like Vancouver,
+has namesakes people live in."""
+
 SAME_CITY_KM = 50.0
 """A mission this close to a gazetteer city of its name is in that city."""
 
@@ -63,6 +74,11 @@ class PlaceNotFound(MissionNotFound):
 
 class AmbiguousPlace(MissionNotFound):
     """Several notable places share the name: the user must say which (``--country``)."""
+
+    def __init__(self, message: str, *, countries: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.countries = countries
+        """The countries of the places sharing the name."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,9 @@ class Resolution:
     place: Place | None = None
     closed: Mission | None = None
     """The city's own mission when it has closed (Houston): the letter must not go there."""
+    choice: str = ""
+    """When a shared name was decided for the user (London): which place, why, and how to
+    choose the other one."""
 
     @property
     def reason(self) -> str:
@@ -274,7 +293,9 @@ def ambiguous(name: str, labels: Sequence[str], country: str = "") -> AmbiguousP
     if regions:
         tips.append("name the region: " + " or ".join(f'"{name}, {r}"' for r in regions[:2]))
     return AmbiguousPlace(
-        f"{name!r} is the name of several places: {shown}", hint=", or ".join(tips)
+        f"{name!r} is the name of several places: {shown}",
+        hint=", or ".join(tips),
+        countries=tuple(c for c in countries if c),
     )
 
 
@@ -302,7 +323,7 @@ def mission_place(mission: Mission) -> Place | None:
     names = dict.fromkeys([slug, f"{slug} city", *mission.aliases, mission.city])
     found: list[Place] = []
     for name in names:
-        found += places_named(name, mission.country)
+        found += places_named(name, mission.address.country)
     if mission.latitude is not None and mission.longitude is not None:
         lat, lon = mission.latitude, mission.longitude
         found = [
@@ -325,6 +346,18 @@ def namesakes(place: Place) -> list[str]:
 # --- resolution -----------------------------------------------------------------------
 
 
+def _far_larger(mission: Mission, namesakes: Sequence[str]) -> bool:
+    """True when the mission's city is :data:`FAR_LARGER` than each of ``namesakes``
+    (:data:`EMBASSY_LARGER` for an embassy's city)."""
+    own = mission_place(mission)
+    if own is None:
+        return False
+    sizes = {p.full_label: p.population for p in places_named(own.name)}
+    others = [sizes.get(label) for label in namesakes]
+    factor = EMBASSY_LARGER if mission.kind == "embassy" else FAR_LARGER
+    return all(size is not None and own.population >= factor * size for size in others)
+
+
 def _prefer_embassy(missions: Sequence[Mission], name: str) -> Mission:
     if len(missions) == 1:
         return missions[0]
@@ -339,10 +372,19 @@ def _prefer_embassy(missions: Sequence[Mission], name: str) -> Mission:
     )
 
 
-def resolve(directory: Directory, city: str, country: str = "") -> Resolution:
-    """The mission for a volunteer in ``city`` (rules in the module docstring)."""
+def resolve(
+    directory: Directory, city: str, country: str = "", *, prefer_country: str = ""
+) -> Resolution:
+    """The mission for a volunteer in ``city`` (rules in the module docstring).
+
+    A name that several notable places share is decided for the user when one of them is
+    in ``prefer_country`` (the profile's country), else when it is a mission's city
+    :data:`FAR_LARGER` than the others; otherwise it is an AmbiguousPlace error. The
+    :attr:`Resolution.choice` then says which was chosen, and how to choose another.
+    """
     text = " ".join(city.split())
     country = country.strip().upper()
+    prefer = "" if country else prefer_country.strip().upper()
     if not normalise(text):
         raise MissionNotFound("no city given", hint="use --city NAME, e.g. --city Chicago")
     if country and not i18n.is_country_code(country):
@@ -360,14 +402,37 @@ def resolve(directory: Directory, city: str, country: str = "") -> Resolution:
             for n in mission.namesakes
             if not qualifiers and (not country or namesake_country(n) == country)
         ]
-        if others:
-            own = f"{name} ({mission.country})"
-            error = ambiguous(name, [own, *others], country)
-            raise AmbiguousPlace(error.message, hint=f"{error.hint}, or use --mission {mission.id}")
-        return Resolution(mission, "city", f"{name} has its own mission: the {mission.short_name}")
+        reason = f"{name} has its own mission: the {mission.short_name}"
+        if not others:
+            return Resolution(mission, "city", reason)
+        countries = [mission.country, *(namesake_country(n) for n in others)]
+        if prefer in countries:
+            chosen = (
+                Resolution(mission, "city", reason)
+                if prefer == mission.country
+                else resolve(directory, text, prefer)
+            )
+            return replace(chosen, choice=_profile_choice(name, prefer, countries))
+        if _far_larger(mission, others):
+            how = " or ".join(f"--country {namesake_country(n)}" for n in others)
+            choice = (
+                f"{name}: chose the {mission.short_name}, the largest {name}; for "
+                f"{' or '.join(others)}, add {how}"
+            )
+            return Resolution(mission, "city", reason, choice=choice)
+        own = f"{name} ({mission.country})"
+        error = ambiguous(name, [own, *others], country)
+        raise AmbiguousPlace(error.message, hint=f"{error.hint}, or use --mission {mission.id}")
     closed = [m for m in found if not m.is_open]
     try:
-        place = locate(text, country or (closed[0].country if closed else ""))
+        try:
+            place = locate(text, country or (closed[0].country if closed else ""))
+        except AmbiguousPlace as error:
+            if closed or prefer not in error.countries:
+                raise
+            place = locate(text, prefer)  # still ambiguous within it (Portland): the error
+            choice = _profile_choice(name, prefer, error.countries)
+            return replace(resolve_place(directory, place), choice=choice)
     except PlaceNotFound:
         if closed:
             raise closed_error(closed[0], directory) from None
@@ -396,6 +461,15 @@ def _elsewhere(directory: Directory, city: str, country: str) -> str:
     if not codes:
         return ""
     return f"the directory has {city} in {', '.join(codes)} (--country {codes[0]}); "
+
+
+def _profile_choice(name: str, chosen: str, countries: Sequence[str]) -> str:
+    others = [c for c in dict.fromkeys(countries) if c != chosen]
+    how = " or ".join(f"--country {c}" for c in others)
+    return (
+        f"{name}: took {name} in {chosen}, your profile's country (organisation.country); "
+        f"for the one in {' or '.join(others)}, add {how}"
+    )
 
 
 def resolve_place(

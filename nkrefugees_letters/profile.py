@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, output, reading, yamlio
+from . import i18n, images, output, reading, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -37,6 +37,9 @@ class Organisation:
     phone: str = ""
     website: str = ""
     logo: Path | None = None
+    country: str = ""
+    """Where the organisation is (ISO code): decides a city name that several countries
+    share (London is the one in GB for a British group, in Ontario for a Canadian one)."""
 
     def contact_line(self) -> str:
         """Email, phone and website on one line, separated by middle dots."""
@@ -77,6 +80,13 @@ class Profile:
     cosigners: tuple[str, ...] = ()
     defaults: Defaults = field(default_factory=Defaults)
     path: Path | None = None
+    warnings: tuple[str, ...] = ()
+    """What the profile probably does not mean (``accent_colour: #c00000`` is a comment)."""
+
+    @property
+    def country(self) -> str:
+        """The organisation's country code, or '' (personal letters, or not given)."""
+        return self.organisation.country if self.organisation else ""
 
     @property
     def is_personal(self) -> bool:
@@ -104,7 +114,9 @@ def load(path: Path | None) -> Profile:
     )
     base = path.parent
     organisation = None
-    org = top.mapping("organisation", ("name", "address", "email", "phone", "website", "logo"))
+    org = top.mapping(
+        "organisation", ("name", "address", "country", "email", "phone", "website", "logo")
+    )
     if org is not None:
         email = org.text("email")
         if email and not _EMAIL.match(email):
@@ -128,6 +140,7 @@ def load(path: Path | None) -> Profile:
             phone=org.text("phone"),
             website=org.text("website"),
             logo=_image(org, "logo", base),
+            country=_country(org),
         )
     letterhead = Letterhead()
     head = top.mapping("letterhead", ("tagline", "accent_colour", "placement", "footer"))
@@ -171,7 +184,7 @@ def load(path: Path | None) -> Profile:
     if given is not None:
         out = given.text("out")
         defaults = Defaults(
-            language=given.text("language", default="en"),
+            language=i18n.language_spelling(given.text("language", default="en")),
             paper=given.choice("paper", PAPERS, default="auto"),
             out=(base / out) if out else defaults.out,
             template=_template(given.text("template", default="appeal"), base),
@@ -183,7 +196,36 @@ def load(path: Path | None) -> Profile:
         cosigners=top.text_list("co_signing_organisations"),
         defaults=defaults,
         path=path,
+        warnings=comment_warnings(path),
     )
+
+
+def comment_warnings(path: Path) -> tuple[str, ...]:
+    """A warning for each ``key: #value`` of the profile at ``path`` (see Profile.warnings)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):  # load_file read it a moment ago
+        return ()
+    return tuple(
+        f"{path}:{line}: {key}: {value} is read as a comment, so {key} is empty and its "
+        f'default is used — put the value in quotes: {key}: "{value}"'
+        for line, key, value in yamlio.comment_values(text)
+    )
+
+
+def _country(org: yamlio.Fields) -> str:
+    value = org.text("country")
+    code = i18n.country_code(value)
+    if code and not i18n.is_country_code(code):
+        yamlio.report(
+            org.error(
+                f"country: {value!r} is not a two-letter country code",
+                org.line("country"),
+                hint="write the ISO 3166 code, e.g. GB, US, CA, KR",
+            )
+        )
+        return ""
+    return code
 
 
 def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:
@@ -217,6 +259,16 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
     if not value:
         return None
     image = (base / value).expanduser()
+    problem, hint = image_problem(image)
+    if problem:
+        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
+        return None
+    return image
+
+
+def image_problem(image: Path) -> tuple[str, str]:
+    """What is wrong with an image file for a logo or signature, and how to fix it;
+    two empty strings when it is a sound PNG or JPEG."""
     problem, hint = "", ""
     if not reading.is_file(image):
         problem = f"image file {str(image)!r} not found"
@@ -244,10 +296,14 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
                     if broken:
                         problem = f"{image.name!r} is damaged ({broken})"
                         hint = "open it in an image editor and save it again as PNG or JPEG"
-    if problem:
-        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
-        return None
-    return image
+    return problem, hint
+
+
+def email_problem(text: str) -> str:
+    """Why ``text`` is not an email address, or '' when it looks like one (or is empty)."""
+    if text and not _EMAIL.match(text):
+        return f"{text!r} does not look like an email address; write it as name@example.org"
+    return ""
 
 
 def _broken_image(path: Path) -> str:
@@ -302,10 +358,11 @@ STARTER = """\
 organisation:
   name: {name}
   address: [{address}]    # one quoted line per entry, e.g. ["12 Harbour Road", "Cape Town 8001"]
+  {country_comment}country: {country}             # two-letter code: which London you mean
   email: {email}
   phone: {phone}
   website: {website}
-  # logo: logo.png        # PNG or JPEG, relative to this file
+  {logo_comment}logo: {logo}        # PNG or JPEG, relative to this file
 
 letterhead:
   # tagline: Speaking for those who cannot
@@ -317,7 +374,7 @@ letterhead:
 # co_signing_organisations: ["Another NGO", "A third one"]
 
 defaults:
-  language: en              # en, zh, ko, ja, es
+  language: {language}              # en, zh, ko, ja, es
   paper: auto               # auto (Letter in the US, Canada and Mexico, A4 elsewhere), a4, letter
   out: letters              # output folder, relative to this file
   template: appeal          # a built-in template name, or a path to your own
@@ -333,20 +390,25 @@ class StarterValues:
     email: str = ""
     phone: str = ""
     website: str = ""
-    signer: str = ""
-    title: str = ""
+    country: str = ""
+    language: str = "en"
+    logo: str = ""
+    """The logo's path as written in the profile: relative to it, or absolute."""
+    signatories: tuple[tuple[str, str], ...] = ()
+    """(name, title) of each person who signs."""
 
 
 def starter_text(values: StarterValues) -> str:
     """A commented profile filled with ``values``; it loads back as exactly those values."""
     q = yamlio.quote
-    if values.signer:
-        signatories = (
-            "signatories:                # one to six people; each gets a line to sign on\n"
-            f"  - name: {q(values.signer)}\n"
-            f"    title: {q(values.title)}\n"
-            "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
-        )
+    if values.signatories:
+        signatories = "signatories:  # one to six people; each gets a line to sign on\n"
+        for name, title in values.signatories:
+            signatories += (
+                f"  - name: {q(name)}\n"
+                f"    title: {q(title)}\n"
+                "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
+            )
     else:
         signatories = (
             "# signatories:              # one to six people; each gets a line to sign on\n"
@@ -360,6 +422,11 @@ def starter_text(values: StarterValues) -> str:
         email=q(values.email),
         phone=q(values.phone),
         website=q(values.website),
+        country=q(values.country) if values.country else "GB",
+        country_comment="" if values.country else "# ",
+        logo=q(values.logo) if values.logo else "logo.png",
+        logo_comment="" if values.logo else "# ",
+        language=q(values.language or "en"),
     )
 
 
@@ -374,8 +441,16 @@ def write_starter(folder: Path, values: StarterValues, *, force: bool = False) -
         )
     if not values.name.strip():
         raise DataError("the organisation's name is required", hint="pass --name NAME")
-    output.write_atomic(
-        output.ensure_dir(folder) / PROFILE_NAME, starter_text(values).encode(), force=True
-    )
-    load(path)  # what we wrote must read back; a failure here is a bug, not user error
+    # Check the profile where it will live (the logo is relative to it) before it takes
+    # the name nkletters.yaml: a profile that does not load is never left behind.
+    text = starter_text(values)
+    trial = output.ensure_dir(folder) / f".{PROFILE_NAME}.new"
+    output.write_atomic(trial, text.encode(), force=True)
+    try:
+        load(trial)
+    except DataError as error:
+        raise DataError(error.message, path=path, line=error.line, hint=error.hint) from None
+    finally:
+        trial.unlink(missing_ok=True)
+    output.write_atomic(path, text.encode(), force=True)
     return path

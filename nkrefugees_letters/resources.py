@@ -1,6 +1,7 @@
-"""Resources: finds the bundled templates/, data/ and fonts/ folders.
+"""Resources: finds the bundled templates/, data/, docs/ and fonts/ folders.
 
-In a wheel, ``templates/`` and ``data/`` are copied inside the package. In a checkout
+In a wheel, ``templates/``, ``data/`` and the documents of ``docs/`` are copied inside the
+package. In a checkout
 (or an editable install) they stay at the top of the repository, so fall back there.
 """
 
@@ -38,3 +39,8 @@ def missions_file() -> Path:
 def fonts_dir() -> Path:
     """The folder of bundled TrueType fonts."""
     return PACKAGE_DIR / "fonts"
+
+
+def docs_dir() -> Path:
+    """The folder of the documents messages refer to (docs/templates.md…)."""
+    return _bundled("docs")

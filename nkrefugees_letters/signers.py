@@ -1,8 +1,11 @@
-"""Signers: the ``--signers`` CSV file, one person a row, read leniently and checked strictly.
+"""Signers: the ``--signers`` file, one person a row, read leniently and checked strictly.
 
-Spreadsheets save CSV in many ways: UTF-8 with or without a byte-order mark, commas or
-(where the comma is the decimal sign) semicolons, headers in any case and order. All of
-those are accepted. A row that cannot become a letter (no name, too many fields) is kept
+Spreadsheets save signers in many ways: an Excel workbook (``.xlsx``, first sheet), or CSV
+in UTF-8 with or without a byte-order mark, in UTF-16 (Excel's "Unicode Text", tab
+separated) or in Windows-1252 (Excel's plain "CSV" on a Western Windows), separated by
+commas, semicolons (where the comma is the decimal sign) or tabs, headers in any case and
+order. All of those are accepted; a column nkletters does not know is kept for templates
+(``signer.extra.parish``). A row that cannot become a letter (no name, too many fields) is kept
 as a :class:`BadRow` with its row number as the spreadsheet shows it (the header is row 1),
 so the rest of the file still prints and the user can fix that one row.
 """
@@ -11,8 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import reading, yamlio
 from .errors import DataError
@@ -46,11 +52,18 @@ class Signer:
     city: str = ""
     country: str = ""
     personal_note: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    """The row's other columns, (column, value), in file order: ``signer.extra.parish``."""
 
     @property
     def label(self) -> str:
         """``row 7 (Jane Doe)``: how messages name this signer."""
         return f"row {self.row} ({self.name})"
+
+    def template_value(self) -> dict[str, Any]:
+        """What a template sees as ``signer``: every column, the others under ``extra``."""
+        fields = {column: getattr(self, column) for column in COLUMNS}
+        return {**fields, "row": self.row, "extra": dict(self.extra)}
 
 
 @dataclass(frozen=True)
@@ -71,26 +84,94 @@ class SignerList:
     path: Path
     signers: tuple[Signer, ...]
     bad_rows: tuple[BadRow, ...]
-    ignored_columns: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
+    """Columns besides :data:`COLUMNS`, kept for templates as ``signer.extra.COLUMN``."""
+    encoding: str = "utf-8"
+    """How the file was read: ``utf-8``, ``utf-16``, ``cp1252`` or ``xlsx``."""
+
+    @property
+    def ignored_columns(self) -> tuple[str, ...]:
+        """Extra columns that look like a misspelt known one (``titel``): likely mistakes."""
+        return tuple(c for c in self.extra_columns if yamlio.closest(c, COLUMNS))
 
 
-def _decode(data: bytes, path: Path) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            "not UTF-8 text",
-            path=path,
-            line=line,
-            hint="save the file as 'CSV UTF-8' from your spreadsheet",
-        ) from None
+RESAVE = "save it from your spreadsheet as 'CSV UTF-8' or as an Excel workbook (.xlsx)"
+
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    """The file's text and its encoding: UTF-8 (BOM or not), UTF-16 (BOM, or the NUL
+    bytes of ASCII text without one), else Windows-1252, what Excel's plain "CSV" writes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:4:2] != b"\x00\x00":
+        candidates = ["utf-16-le"]
+    elif len(data) >= 4 and data[0:4:2] == b"\x00\x00" and data[1:4:2] != b"\x00\x00":
+        candidates = ["utf-16-be"]
+    else:
+        candidates = ["utf-8-sig", "cp1252"]
+    for encoding in candidates:
+        if encoding == "cp1252" and _CP1252_UNDEFINED & set(data):
+            break  # bytes Windows-1252 leaves undefined: some other code page
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text, "utf-16" if encoding.startswith("utf-16") else encoding.replace("-sig", "")
+    raise DataError(
+        "neither UTF-8, UTF-16 nor Windows-1252 text, so the names would print wrongly",
+        path=path,
+        hint=RESAVE,
+    )
 
 
 def _delimiter(header: str) -> str:
     # Count outside quotes: a quoted header may contain the other character.
     plain = "".join(part for index, part in enumerate(header.split('"')) if index % 2 == 0)
-    return ";" if plain.count(";") > plain.count(",") else ","
+    return max((",", ";", "\t"), key=plain.count) if plain.strip() else ","
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell as the text it shows: 12 not 12.0, a date as 2026-09-24."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The first sheet of an Excel workbook, each row as the texts its cells show."""
+    import zipfile
+
+    from openpyxl import load_workbook  # only for .xlsx signer files
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about sheet features it skips (data validation, styles).
+            warnings.simplefilter("ignore")
+            book = load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            finally:
+                book.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, IndexError, ValueError) as exc:
+        raise DataError(
+            f"cannot be read as an Excel workbook ({' '.join(str(exc).split()) or 'damaged'})",
+            path=path,
+            hint="open it in your spreadsheet and save it again as .xlsx, or as 'CSV UTF-8'",
+        ) from None
+    except OSError as exc:
+        raise DataError(f"cannot read the signers file: {exc.strerror}", path=path) from None
 
 
 def _column(header: str) -> str:
@@ -98,28 +179,55 @@ def _column(header: str) -> str:
     return ALIASES.get(key, key.replace(" ", "_"))
 
 
-def read(path: Path) -> SignerList:
-    """Read a signers CSV file.
-
-    Raises DataError for problems with the whole file (cannot be read, not UTF-8, no
-    ``name`` column); problems with one row become :class:`BadRow` entries.
-    """
+def _rows(path: Path) -> tuple[Any, str]:
+    """An iterator over the file's rows (lists of texts; csv.Error for an unreadable
+    one), and the encoding it was read in."""
+    if path.suffix.lower() == ".xls":
+        raise DataError(
+            "an Excel 97-2003 workbook (.xls), which nkletters cannot read",
+            path=path,
+            hint=RESAVE,
+        )
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _xlsx_rows(path)
+        if not rows or not any(cell.strip() for cell in rows[0]):
+            raise _empty(path)
+        return iter(rows), "xlsx"
     try:
         data = reading.read_bytes(path, MAX_FILE_BYTES)
     except DataError as exc:
         raise DataError(
             f"cannot read the signers file: {exc.message}", path=path, hint=exc.hint
         ) from None
-    text = _decode(data, path)
+    if data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            "an Excel workbook saved under another name",
+            path=path,
+            hint="name it .xlsx, or save it as 'CSV UTF-8'",
+        )
+    text, encoding = _decode(data, path)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
-        raise DataError(
-            "the signers file is empty or starts with a blank line",
-            path=path,
-            line=1,
-            hint="the first row names the columns: " + ", ".join(COLUMNS),
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+        raise _empty(path)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line)), encoding
+
+
+def _empty(path: Path) -> DataError:
+    return DataError(
+        "the signers file is empty or starts with a blank line",
+        path=path,
+        line=1,
+        hint="the first row names the columns: " + ", ".join(COLUMNS),
+    )
+
+
+def read(path: Path) -> SignerList:
+    """Read a signers file: CSV (see the module docstring) or an Excel workbook (.xlsx).
+
+    Raises DataError for problems with the whole file (cannot be read, an unknown
+    encoding, no ``name`` column); problems with one row become :class:`BadRow` entries.
+    """
+    reader, encoding = _rows(path)
     try:
         header = [_column(h) for h in next(reader)]
     except csv.Error as exc:
@@ -140,7 +248,7 @@ def read(path: Path) -> SignerList:
         raise DataError(
             f"column {duplicates[0]!r} appears twice in the header row", path=path, line=1
         )
-    ignored = tuple(h for h in header if h not in COLUMNS)
+    extra_columns = tuple(h for h in header if h and h not in COLUMNS)
     signers: list[Signer] = []
     bad: list[BadRow] = []
     row = 1
@@ -165,9 +273,7 @@ def read(path: Path) -> SignerList:
             )
             continue
         values = {
-            key: " ".join(value.split())
-            for key, value in zip(header, fields, strict=False)
-            if key in COLUMNS
+            key: " ".join(value.split()) for key, value in zip(header, fields, strict=False) if key
         }
         name = values.get("name", "")
         if not name:
@@ -189,6 +295,7 @@ def read(path: Path) -> SignerList:
                 city=values.get("city", ""),
                 country=values.get("country", ""),
                 personal_note=note,
+                extra=tuple((c, values.get(c, "")) for c in extra_columns),
             )
         )
-    return SignerList(path, tuple(signers), tuple(bad), ignored)
+    return SignerList(path, tuple(signers), tuple(bad), extra_columns, encoding)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any, BinaryIO
 
@@ -19,9 +20,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepInFrame
 
-from . import fonts
+from . import fonts, i18n
 from .errors import LettersError
-from .layout import GREY, INK, StreamingCanvas, paragraph
+from .layout import GREY, INK, RULE_GREY, StreamingCanvas, paragraph, stamp
 from .profile import Profile
 
 
@@ -53,7 +54,12 @@ ENVELOPE_FOR_PAPER = {"a4": "dl", "letter": "10"}
 
 RETURN_WIDTH = 85
 RETURN_SIZE = 8
-REFERENCE_SIZE = 6
+REFERENCE_SIZE = 5.5
+"""The faint line (mission id, signer) that matches an envelope to its letter."""
+RULED_LINES = ("your_name", "street", "city")
+"""Without a profile, lines to write the return address on, as the letter has."""
+RULE_GAP = 7
+"""Distance (mm) between those lines: room for handwriting."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,9 @@ LABEL_SHEETS: dict[str, LabelSheet] = {
     ),
 }
 LABEL_SIZE = 8
+LABEL_SIZES = (LABEL_SIZE, 7.5, 7)
+"""A label's text steps down to 7 pt at the least; a longer address then drops lines."""
+LABEL_LEADING = 1.15
 
 
 def envelope_for(paper: str, override: str | None = None) -> Envelope:
@@ -124,9 +133,30 @@ def _styles() -> dict[str, ParagraphStyle]:
             leading=RETURN_SIZE * 1.25,
         ),
         "label": ParagraphStyle(
-            "label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * 1.2
+            "label", parent=base, fontSize=LABEL_SIZE, leading=LABEL_SIZE * LABEL_LEADING
         ),
     }
+
+
+@cache
+def _label_style(size: float) -> ParagraphStyle:
+    return ParagraphStyle(
+        f"label{size}", parent=_styles()["label"], fontSize=size, leading=size * LABEL_LEADING
+    )
+
+
+def _fitting(
+    variants: Sequence[Sequence[str]], width: float, height: float
+) -> tuple[Sequence[str], ParagraphStyle]:
+    """The longest form of an address, at the largest label size, that fits the label:
+    every line first, from 8 down to 7 pt; then fewer lines (see layout.address_variants)."""
+    for lines in variants:
+        for size in LABEL_SIZES:
+            style = _label_style(size)
+            used = sum(p.wrap(width, 10_000)[1] for p in _lines(lines, style, "label"))
+            if used <= height + 0.01:
+                return lines, style
+    return variants[-1], _label_style(LABEL_SIZES[-1])  # KeepInFrame shrinks it
 
 
 @cache
@@ -203,15 +233,27 @@ MAX_KEPT_BLOCKS = 2048
 """Distinct blocks kept per document: every mission's address, with room to spare."""
 
 
+SUBJECT = "Save North Korean Refugees Day: appeal letters to the embassies and consulates of China"
+
+
 class Envelopes:
-    """envelopes.pdf: one envelope per letter, with the profile's return address."""
+    """envelopes.pdf: one envelope per letter, with the profile's return address (or
+    ruled lines to write one on)."""
 
     def __init__(
-        self, handle: BinaryIO, profile: Profile, *, size: str | None = None, title: str = ""
+        self,
+        handle: BinaryIO,
+        profile: Profile,
+        *,
+        size: str | None = None,
+        title: str = "",
+        when: date | None = None,
     ) -> None:
         self._canvas = StreamingCanvas(handle, pagesize=(220 * mm, 110 * mm), invariant=1)
+        stamp(self._canvas, when)
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or "Envelopes")
+        self._canvas.setSubject(f"{SUBJECT}: one envelope per letter, in print-file order")
         org = profile.organisation
         self._canvas.setAuthor(org.name if org else "nkletters")
         self._return = [org.name, *org.address] if org else []
@@ -219,9 +261,12 @@ class Envelopes:
         self._blocks = _Blocks(self._canvas)
         self.count = 0
 
-    def add(self, paper: str, recipient: Sequence[str], reference: str = "") -> Envelope:
+    def add(
+        self, paper: str, recipient: Sequence[str], reference: str = "", language: str = "en"
+    ) -> Envelope:
         """Print the envelope for a letter on ``paper`` to ``recipient``; ``reference``
-        (grey, bottom left) matches envelope to letter, e.g. the mission id and signer."""
+        (faint, bottom left) matches envelope to letter, e.g. the mission id and signer;
+        ``language`` is that of the captions under the ruled return-address lines."""
         envelope = envelope_for(paper, self._size)
         styles = _styles()
         canvas = self._canvas
@@ -235,6 +280,8 @@ class Envelopes:
             blocks.draw(
                 self._return, styles["return"], "return address", box, styles["return_name"]
             )
+        else:
+            self._ruled_lines(envelope, language)
         left = envelope.address_left * mm
         top = height - envelope.address_top * mm
         address_width = min(envelope.address_width * mm, width - margin - left)
@@ -248,12 +295,31 @@ class Envelopes:
                 REFERENCE_SIZE,
                 REFERENCE_SIZE * 80 * mm / stringWidth(reference, font, REFERENCE_SIZE),
             )
-            canvas.setFillColor(GREY)
+            canvas.setFillColor(RULE_GREY)
             canvas.setFont(font, size)
             canvas.drawString(margin, margin + 3 * mm - REFERENCE_SIZE, fonts.clean(reference))
         canvas.showPage()
         self.count += 1
         return envelope
+
+    def _ruled_lines(self, envelope: Envelope, language: str) -> None:
+        """Lines where a volunteer without a profile writes the return address."""
+        canvas = self._canvas
+        height = envelope.height * mm
+        left = envelope.margin * mm
+        width = min(RETURN_WIDTH, envelope.address_left - envelope.margin - 10) * mm
+        heading = i18n.label("from", language)
+        canvas.setFillColor(GREY)
+        canvas.setFont(fonts.font_for_plain_text(heading), 7)
+        canvas.drawString(left, height - (envelope.margin + 2.5) * mm, heading)
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.4)
+        for index, key in enumerate(RULED_LINES):
+            y = height - (envelope.margin + 2.5 + RULE_GAP * (index + 1)) * mm
+            canvas.line(left, y, left + width, y)
+            label = i18n.label(key, language)
+            canvas.setFont(fonts.font_for_plain_text(label), 5.5)
+            canvas.drawString(left, y - 6.5, label)
 
     def close(self) -> int:
         """Finish the file; return the number of envelopes."""
@@ -264,18 +330,23 @@ class Envelopes:
 class Labels:
     """labels.pdf: one address label per letter on standard label sheets."""
 
-    def __init__(self, handle: BinaryIO, sheet: LabelSheet, *, title: str = "") -> None:
+    def __init__(
+        self, handle: BinaryIO, sheet: LabelSheet, *, title: str = "", when: date | None = None
+    ) -> None:
         self.sheet = sheet
         size = (sheet.page_width * mm, sheet.page_height * mm)
         self._canvas = StreamingCanvas(handle, pagesize=size, invariant=1)
+        stamp(self._canvas, when)
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or f"Address labels ({sheet.name})")
+        self._canvas.setSubject(f"{SUBJECT}: one address label per letter ({sheet.name})")
         self._canvas.setAuthor("nkletters")
         self._blocks = _Blocks(self._canvas)
         self.count = 0
 
-    def add(self, lines: Sequence[str]) -> None:
-        """Print the next label, starting a new sheet when one is full."""
+    def add(self, lines: Sequence[str], shorter: Sequence[Sequence[str]] = ()) -> None:
+        """Print the next label, starting a new sheet when one is full; ``shorter`` forms
+        of the address are used when ``lines`` do not fit at 7 pt or more."""
         sheet = self.sheet
         slot = self.count % sheet.per_sheet
         if slot == 0 and self.count:
@@ -286,7 +357,8 @@ class Labels:
         top = (sheet.page_height - sheet.top - row * sheet.pitch_y) * mm - pad
         width = sheet.label_width * mm - 2 * pad
         height = sheet.label_height * mm - 2 * pad
-        self._blocks.draw(lines, _styles()["label"], "label", (left, top, width, height))
+        chosen, style = _fitting([lines, *shorter], width, height)
+        self._blocks.draw(chosen, style, "label", (left, top, width, height))
         self.count += 1
 
     def close(self) -> int:

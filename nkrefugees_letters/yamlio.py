@@ -122,6 +122,15 @@ def load_text(text: str, path: Path | str) -> Any:
             problem = f"YAML tags such as {exc.problem!r} are not allowed"
         if "nesting depth" in problem:  # PyYAML 6.0.4 and later; earlier ones recurse
             raise _too_deep(path, mark) from None
+        if mark is not None and _is_tab(text, mark.index):
+            raise DataError(
+                "invalid YAML: a tab character",
+                path=path,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                hint="YAML indents with spaces only: replace the tab with spaces "
+                "(your editor may have a 'convert tabs to spaces' setting)",
+            ) from None
         raise DataError(
             f"invalid YAML: {problem}",
             path=path,
@@ -147,6 +156,25 @@ def load_text(text: str, path: Path | str) -> Any:
         raise DataError(f"invalid YAML: {' '.join(str(exc).split())}", path=path) from None
     except RecursionError:
         raise _too_deep(path, None) from None
+
+
+def _is_tab(text: str, index: int) -> bool:
+    # PyYAML points at the tab itself, or at the token just after the run of tabs.
+    return text[index : index + 1] == "\t" or text[max(index - 1, 0) : index] == "\t"
+
+
+_HIDDEN_VALUE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):\s+(#\S+)")
+
+
+def comment_values(text: str) -> list[tuple[int, str, str]]:
+    """``(line, key, text)`` for each ``key: #c00000``: an unquoted value starting with
+    ``#`` is a comment to YAML, so the key is silently left empty. A real comment has a
+    space after its ``#``, which is how the two are told apart."""
+    return [
+        (number, match[1], match[2])
+        for number, line in enumerate(text.splitlines(), start=1)
+        if (match := _HIDDEN_VALUE.match(line))
+    ]
 
 
 def _too_deep(path: Path | str, mark: Any) -> DataError:
@@ -260,6 +288,11 @@ class Fields:
 
     def _name(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
+
+    def qualified(self, key: str) -> str:
+        """The dotted path of ``key`` in the file (``missions[3].superseded``), for messages
+        and for the Fields of a nested value."""
+        return self._name(key)
 
     def error(self, message: str, line: int | None, hint: str = "") -> DataError:
         """A DataError at ``line`` of this file, prefixed with this mapping's path."""

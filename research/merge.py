@@ -18,9 +18,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import ministry  # type: ignore[import-not-found]  # research/ministry.py, beside this script
 import yaml
 
-from nkrefugees_letters.missions import MISSION_FIELDS
+from nkrefugees_letters import phones, postal
+from nkrefugees_letters.missions import MISSION_FIELDS, SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
@@ -34,6 +36,7 @@ ROUNDS = (
     "world.yaml",
     "round7/world2.yaml",
     "round7/world3.yaml",
+    "round8/consulates.yaml",
 )
 """Research files in the order they were made; the first to list a mission wins."""
 
@@ -59,11 +62,18 @@ LEFT_OUT = {
     "ge-tbilisi",
     # A post-office box and a misspelt commune from an old scrape.
     "pf-papeete",
+    # Reported closed by a page the research round could not give a web address or a
+    # date for: nothing to cite.
+    "ro-constanta",
 }
 """Missions a round found that review rejected, kept here so they are not re-added."""
 
 # The directory's own fields, less those scripts/enrich_data.py writes.
 FIELDS = tuple(f for f in MISSION_FIELDS if f not in ("coordinates", "namesakes"))
+# What earlier rounds wrote that schema 2 says otherwise (see to_schema_2).
+OLD_FIELDS = ("verified", "source_kind")
+CJK_POSTS = ("JP", "KR", "CN", "TW", "HK", "MO")
+"""Countries whose post reads an address in Chinese characters, kana or hangul."""
 OFFICIAL = ("mission", "mfa", "host-government")
 
 
@@ -87,7 +97,7 @@ def confirm(mission: dict[str, Any], confirmed: dict[str, Any]) -> None:
     if confirmed.get("source_date_kind"):
         mission["source_date_kind"] = confirmed["source_date_kind"]
     official = confirmed.get("kind_of_source") in OFFICIAL
-    mission["verified"] = "true" if official else "false"
+    mission["confidence"] = "official" if official else "single"
     lead = (
         "Address confirmed: "
         if official
@@ -100,7 +110,12 @@ def confirm(mission: dict[str, Any], confirmed: dict[str, Any]) -> None:
 
 def patch(mission: dict[str, Any], change: dict[str, Any]) -> None:
     """Apply a reviewed correction from patches.yaml."""
-    mission.update(change.get("set", {}))
+    update = dict(change.get("set", {}))
+    if "verified" in update:
+        # Reviewed in schema 1's words: an official page confirms it, or none does.
+        mission.pop("confidence", None)
+        mission["verified"] = update.pop("verified")
+    mission.update(update)
     if "address_fields" in change:
         mission["address"].update(change["address_fields"])
     if "source_date" in change.get("set", {}) and "source_date_kind" not in change["set"]:
@@ -126,7 +141,7 @@ def tidy(mission: dict[str, Any]) -> None:
         )
         mission.pop("source")
         mission.pop("source_date", None)
-        mission["verified"] = "false"
+        mission["confidence"] = "none" if not mission["address"].get("lines") else "single"
     if mission.get("website") and not re.match(r"^https?://", mission["website"]):
         mission["website"] = "http://" + mission["website"]  # the source gave the domain only
 
@@ -142,7 +157,7 @@ def merge() -> list[dict[str, Any]]:
             if mission["id"] in LEFT_OUT or mission["id"] in seen:
                 continue
             seen.add(mission["id"])
-            unknown = set(mission) - set(FIELDS)
+            unknown = set(mission) - set(FIELDS) - set(OLD_FIELDS)
             if unknown:
                 print(f"{mission['id']}: fields left out: {sorted(unknown)}", file=sys.stderr)
             tidy(mission)
@@ -150,15 +165,77 @@ def merge() -> list[dict[str, Any]]:
                 confirm(mission, confirmations[mission["id"]])
             if mission["id"] in patches:
                 patch(mission, patches[mission["id"]])
+            to_schema_2(mission)
             missions.append({key: mission[key] for key in FIELDS if key in mission})
-    return missions
+    return with_ministry_list(missions)
+
+
+def to_schema_2(mission: dict[str, Any]) -> None:
+    """Say how well the address is known, where earlier rounds only said yes or no."""
+    if "confidence" not in mission:
+        if mission.pop("verified", "true") == "true" and mission.get("source"):
+            mission["confidence"] = "official"
+        else:
+            mission["confidence"] = "single" if mission["address"].get("lines") else "none"
+    mission.pop("verified", None)
+    if mission["confidence"] != "none" and not mission.get("source"):
+        mission["confidence"] = "none"
+    kind = mission.pop("source_kind", "")
+    if kind and kind not in ("mission", "mfa") and mission["confidence"] == "official":
+        mission["confidence"] = "single"
+    if mission["confidence"] == "none" and not mission.get("source"):
+        mission.pop("source_date", None)
+        mission.pop("source_date_kind", None)
+    if mission.get("name_zh"):
+        # A Korean or Hong Kong page may write the mission's name in Traditional characters;
+        # the mission writes it in Simplified ones.
+        mission["name_zh"] = ministry.to_simplified(mission["name_zh"])
+    address = mission["address"]
+    if address["country"] not in CJK_POSTS and postal.is_cjk(" ".join(address.get("lines", []))):
+        mission["note"] = (
+            f"The source gives the street only in Chinese ({' '.join(address['lines'])}), which "
+            "the local post does not read; left out until a page gives it in the local script. "
+            + mission.get("note", "")
+        )
+        del address["lines"]
+        mission["confidence"] = "none"
+    if mission.get("phone"):
+        number = mission["phone"]
+        if phones.problem(number, mission["address"]["country"]):
+            mission["note"] = (
+                f"Phone {number!r} from the source is not a valid number now; left out. "
+                + mission.get("note", "")
+            )
+            del mission["phone"]
+        else:
+            mission["phone"] = phones.international(number, mission["address"]["country"])
+
+
+def with_ministry_list(missions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every embassy of the Foreign Ministry's list joined in (research/ministry.py)."""
+    by_id = {m["id"]: m for m in missions}
+    decisions = ministry.review()
+    for entry in ministry.entries():
+        joined = ministry.join(by_id.get(entry["id"]), entry, decisions.get(entry["id"], {}))
+        joined = {key: joined[key] for key in FIELDS if key in joined}
+        if entry["id"] in by_id:
+            missions[missions.index(by_id[entry["id"]])] = joined
+        else:
+            missions.append(joined)
+        by_id[entry["id"]] = joined
+    ministry.confirm_from_copies(missions)
+    names = {entry["id"]: entry for entry in load("names.yaml")}
+    for mission in missions:
+        if mission["id"] in names and names[mission["id"]].get("names"):
+            mission["names"] = names[mission["id"]]["names"]
+    return [{key: m[key] for key in FIELDS if key in m} for m in missions]
 
 
 def main() -> None:
     missions = merge()
     header = (SOURCES / "header.txt").read_text(encoding="utf-8")
     body = yaml.safe_dump(
-        {"schema_version": "1", "missions": missions},
+        {"schema_version": SCHEMA_VERSION, "missions": missions},
         allow_unicode=True,
         sort_keys=False,
         width=110,

@@ -53,7 +53,12 @@ def enrich(raw: dict[str, Any], mission: missions.Mission) -> dict[str, Any]:
     # the id names the city, so compare with that.
     locality = missions.compact(mission.city)
     aliases = [a for a in raw.get("aliases", []) if a != place.name]
-    if locality not in (missions.compact(place.name), missions.compact(mission.id[3:])):
+    # A locality the source wrote in capitals (KUALA LUMPUR) is shown as the gazetteer
+    # writes the city.
+    if (
+        locality not in (missions.compact(place.name), missions.compact(mission.id[3:]))
+        or mission.city.isupper()
+    ):
         aliases.insert(0, place.name)
     raw.pop("aliases", None)
     if aliases:

@@ -61,7 +61,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def delivery(path: Path) -> list[dict[str, str]]:
-    with (path / batch.DELIVERY_CSV).open(encoding="utf-8", newline="") as handle:
+    with (path / batch.DELIVERY_CSV).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -112,11 +112,12 @@ def test_delivery_checklist_rows_match_the_letters(run: Run, tmp_path: Path, ice
     assert rows[0] == {
         "mission_id": "is-reykjavik",
         "mission": "Embassy of the People's Republic of China in Iceland",
-        "address": "Bríetartún 1, 105 Reykjavík",
-        # A cell starting with '+' is a formula to Excel: the apostrophe keeps it text.
-        "phone": "'+354 527 6688",
+        "address": "Bríetartún 1, 105 REYKJAVÍK",
+        "phone": "'+354 527 6688",  # not a formula to a spreadsheet (the JSON keeps '+')
         "website": "https://is.china-embassy.gov.cn/",
-        "address_verified": "yes",
+        "confidence": "official",
+        "source": "https://is.china-embassy.gov.cn/",
+        "consular_office": "",
         "file": f"{FIXED_DATE}_is-reykjavik.pdf",
         "pages": "1",
         "signer": "",
@@ -124,15 +125,15 @@ def test_delivery_checklist_rows_match_the_letters(run: Run, tmp_path: Path, ice
         "received_by": "",
         "notes": "",
     }
-    assert rows[1]["address_verified"] == "no"
+    assert rows[1]["confidence"] == "single"
     records = json.loads((out / batch.DELIVERY_JSON).read_text(encoding="utf-8"))
     assert [r["mission_id"] for r in records] == ["is-reykjavik", "is-akureyri"]
     assert records[0]["pages"] == 1
-    assert records[0]["address_lines"] == ["Bríetartún 1", "105 Reykjavík"]
+    assert records[0]["address_lines"] == ["Bríetartún 1", "105 REYKJAVÍK"]
 
 
 def test_all_duplex_every_open_mission_one_print_file(run: Run, tmp_path: Path) -> None:
-    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2", "--quiet")
+    result = run("generate", "--all", "--duplex", "--date", FIXED_DATE, "--jobs", "2")
     assert result.exit_code == 0, result.stderr
     out = folder(tmp_path)
     open_ids = [m.id for m in missions.load() if m.is_open]
@@ -411,7 +412,7 @@ def test_cosign_one_letter_per_mission_with_a_line_for_each(run: Run, tmp_path: 
     for name in ("Signer 1", "Signer 3", "Signer 5"):
         assert name in text
     # Several people co-signing write as "we", even without an organisation profile.
-    assert "and we write to ask you" in text and "We therefore respectfully ask" in text
+    assert "We ask you to fulfil them" in text and "We therefore respectfully ask" in text
     assert "I write" not in text
 
 
@@ -426,9 +427,9 @@ def test_cover_notes_one_per_mission_with_receipt_slip(
     assert f"wrote letters/{FIXED_DATE}/cover-notes.pdf" in result.stdout
     pages = first_pages(notes)
     assert len(pages) == 2
-    assert "Enclosed: 1 letter for His Excellency Xi Jinping" in pages[0]
+    assert "Enclosed: a letter for His Excellency Xi Jinping" in pages[0]
     assert (
-        "Receipt. The Embassy of the People’s Republic of China in Iceland has received 1 letter"
+        "Receipt. The Embassy of the People’s Republic of China in Iceland has received a letter"
         in pages[0]
     )
     assert "Signature or stamp" in pages[0]

@@ -25,7 +25,7 @@ import pytest
 from click.testing import Result
 from reportlab.pdfbase import pdfdoc
 
-from nkrefugees_letters import batch, layout, letters, missions
+from nkrefugees_letters import batch, layout, letters, missions, sheet
 from nkrefugees_letters.profile import Profile
 
 from .conftest import FIXED_DATE
@@ -147,12 +147,13 @@ def test_long_names_alike_in_their_first_words_get_different_files(tmp_path: Pat
         ("@SUM(1,1)", "'@SUM(1,1)"),
         (" =1+1", "' =1+1"),
         ("Ann\x00 Lee", "Ann Lee"),
-        ("\t=1+1", "'=1+1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("Ann\x1b[31m", "Ann[31m"),
         ("Ann Lee", "Ann Lee"),
     ],
 )
 def test_checklist_cells_cannot_run_as_formulas(name: str, cell: str) -> None:
-    assert batch.spreadsheet_cell(name) == cell
+    assert sheet.neutralise(name) == cell
 
 
 def test_delivery_csv_is_neutralised_and_json_exact(run: Run, tmp_path: Path) -> None:
@@ -168,7 +169,7 @@ def test_delivery_csv_is_neutralised_and_json_exact(run: Run, tmp_path: Path) ->
     assert b"\x00" not in raw
     with (out / batch.DELIVERY_CSV).open(encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle):
-            assert not any(c.startswith(batch._FORMULA_START) for c in row), row
+            assert not any(c.startswith(sheet.FORMULA_STARTS) for c in row), row
 
 
 # --- runs sharing a folder ----------------------------------------------------------

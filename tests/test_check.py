@@ -175,8 +175,9 @@ def test_stale_sources_of_own_data_are_listed_but_do_not_fail(
     assert result.exit_code == 0, result.stdout
     months = (TODAY.year - 2001) * 12 + TODAY.month - 5
     assert stdout_lines(result, path) == [
-        f"ours.yaml:3: us-springfield: source dated 2001-05-02, {months} months ago — check "
-        "that https://example.org/page still gives this address, then update source_date"
+        "ours.yaml:3: us-springfield: source dated 2001-05-02 (confidence official), "
+        f"{months} months ago — check that https://example.org/page still gives this "
+        "address, then update source_date"
     ]
     # Built-in sources are not listed one by one: the user cannot fix them.
     assert "data/embassies.yaml" not in result.stdout
@@ -287,7 +288,15 @@ def test_bare_data_lists_every_stale_builtin_source(run: Run) -> None:
     assert old, "the built-in directory has old sources to list"
     result = run("check", "--data")
     assert result.exit_code == 0
-    listed = [line for line in result.stdout.splitlines() if "source dated" in line]
+    listed = [
+        line
+        for line in result.stdout.splitlines()
+        if "source dated" in line or "source seen" in line
+    ]
     assert len(listed) == len(old)
-    assert all(f": {mission_id}: source dated" in result.stdout for mission_id in old)
+    assert all(
+        f": {mission_id}: source dated" in result.stdout
+        or f": {mission_id}: source seen" in result.stdout
+        for mission_id in old
+    )
     assert "built-in addresses were last confirmed" not in result.stderr

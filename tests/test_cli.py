@@ -21,7 +21,7 @@ def test_generate_chicago_on_builtin_defaults(run: Run, tmp_path: Path) -> None:
     path = tmp_path / written_path(result)
     text = pdf_text(path)
     assert "100 West Erie Street" in text
-    assert "Chicago, IL 60654" in text
+    assert "CHICAGO, IL 60654" in text
     assert "Xi Jinping" in text
     assert "September 24, 2026" in text
     assert "44th anniversary" in text
@@ -121,7 +121,7 @@ def test_profile_name_with_markup_characters_prints_verbatim(
     text = pdf_text(tmp_path / written_path(result))
     assert "Smith & Sons <Relief>" in text
     assert "Ann O’Neil & <Co>" in text  # apostrophes are set typographically
-    assert "on behalf of Smith & Sons <Relief>" in text
+    assert "On behalf of Smith & Sons <Relief>" in text
     assert "nkletters init" not in result.stderr
 
 
@@ -176,7 +176,8 @@ def test_init_with_flags_writes_a_profile_that_generates(run: Run, tmp_path: Pat
 
 
 def test_init_asks_when_no_name_is_given(run: Run, tmp_path: Path) -> None:
-    answers = "Asociación Ñandú — Perú\nAv. Arequipa 100; Lima 15001\n\n\n\n\n"
+    # name, address, country, email, phone, website, language, logo, who signs
+    answers = "Asociación Ñandú — Perú\nAv. Arequipa 100; Lima 15001\n\n\n\n\n\n\n\n"
     result = run("init", input=answers)
     assert result.exit_code == 0, result.stderr
     from nkrefugees_letters import profile

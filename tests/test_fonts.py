@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import Result
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from nkrefugees_letters import fonts, layout, letters, missions
@@ -46,6 +47,57 @@ def test_bold_and_italic_reach_inside_font_tags() -> None:
     assert fonts.to_markup("김지혜", italic=True) == (
         '<font face="NanumMyeongjo-Italic">김지혜</font>'
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        # Latin letters among Han characters: Noto Sans, a quarter em from the Han.
+        (
+            "联合国UNHCR难民署",
+            '<font face="DroidSansFallback">联合国</font>'
+            '<font face="NotoSans">\u2005UNHCR\u2005</font>'
+            '<font face="DroidSansFallback">难民署</font>',
+        ),
+        # Digits are close-set: 2026年9月24日.
+        (
+            "2026年9月",
+            '<font face="NotoSans">2026</font><font face="DroidSansFallback">年</font>'
+            '<font face="NotoSans">9</font><font face="DroidSansFallback">月</font>',
+        ),
+        # Next to punctuation no space: 「Friends」.
+        (
+            "「NK」",
+            '<font face="DroidSansFallback">「</font><font face="NotoSans">NK</font>'
+            '<font face="DroidSansFallback">」</font>',
+        ),
+        # Text without Han characters keeps the serif, even in a Chinese letter.
+        ("49 Portland Place", "49 Portland Place"),
+    ],
+)
+def test_latin_inside_chinese_and_japanese_text_matches_the_han_font(
+    text: str, markup: str
+) -> None:
+    assert fonts.to_markup(text, cjk=True) == markup
+
+
+def test_chinese_and_japanese_bold_is_the_han_font_stroked() -> None:
+    markup = fonts.to_markup("中文", bold=True, cjk=True)
+    assert markup == '<font face="DroidSansFallback-Bold">中文</font>'
+    bold = pdfmetrics.getFont("DroidSansFallback-Bold")
+    regular = pdfmetrics.getFont("DroidSansFallback")
+    canvas = Canvas(io.BytesIO())
+    canvas.setFont("DroidSansFallback-Bold", 10)
+    canvas.drawString(0, 0, "中文")
+    canvas.setFont("DroidSansFallback", 10)
+    canvas.drawString(0, 20, "中文")
+    code = "\n".join(canvas._code)
+    assert f"2 Tr {fonts.SYNTHETIC_BOLD_STROKE} w /NK" in code and "0 Tr /NK" in code
+    # The same embedded font and numbering: bold adds no font to the PDF.
+    assert bold.subset_name(0, canvas._doc) == regular.subset_name(0, canvas._doc)
+    reader = pypdf.PdfReader(io.BytesIO(canvas.getpdfdata()))
+    names = {str(f["/BaseFont"]) for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert len([n for n in names if "DroidSansFallback" in n]) == 1
 
 
 def test_a_character_no_font_has_is_a_clear_error() -> None:

@@ -79,7 +79,7 @@ def test_recipient_address_sits_in_the_envelope_window(
         inside = " ".join((doc.pages[0].within_bbox(box).extract_text() or "").split())
     letter = compose(mission_id, profile)
     # Every line of the address, whole, within the window (the mission name may wrap).
-    for line in letter.recipient_lines:
+    for line in layout.window_lines(letter):
         for word in fonts.clean(line).split():
             assert word in inside, (word, inside)
     assert "His Excellency Xi Jinping" in inside
@@ -119,7 +119,7 @@ def test_metadata() -> None:
         meta.title is not None
         and "Consulate General of the People's Republic of China in Chicago" in meta.title
     )
-    assert meta.subject is not None and meta.subject.startswith("Appeal on the 44th anniversary")
+    assert meta.subject is not None and meta.subject.startswith("On the 44th anniversary")
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
@@ -289,3 +289,16 @@ def test_paragraphs_drawn_from_memory_match_drawing_afresh(
         fonts.plan_encoding({})
     for ours, theirs in zip(remembered, afresh, strict=True):
         assert _page_streams(ours) == _page_streams(theirs)
+
+
+def test_address_variants_shorten_by_lines_and_keep_the_postal_address() -> None:
+    addressee = ("His Excellency Xi Jinping", "President of the PRC", "c/o Embassy in X")
+    assert layout.address_variants(addressee, ("驻X大使馆",), ("1 Road", "X 100")) == (
+        (*addressee, "驻X大使馆", "1 Road", "X 100"),
+        ("His Excellency Xi Jinping", "c/o Embassy in X", "驻X大使馆", "1 Road", "X 100"),
+        ("His Excellency Xi Jinping", "c/o Embassy in X", "1 Road", "X 100"),
+        ("Embassy in X", "1 Road", "X 100"),
+    )
+    assert layout.address_variants(("Embassy in X",), (), ("1 Road",)) == (
+        ("Embassy in X", "1 Road"),
+    )

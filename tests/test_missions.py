@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from click.testing import Result
 
-from nkrefugees_letters import i18n, missions, places, yamlio
+from nkrefugees_letters import i18n, missions, phones, places, postal, yamlio
 from nkrefugees_letters.errors import DataError
 from nkrefugees_letters.resources import missions_file
 
@@ -49,6 +49,7 @@ def test_required_fields_are_present(directory: missions.Directory) -> None:
         assert mission.id and mission.kind in missions.KINDS and mission.name, mission.id
         assert mission.address.locality and mission.address.country, mission.id
         assert mission.id.startswith(mission.country.lower() + "-"), mission.id
+        assert mission.confidence in missions.CONFIDENCE_LEVELS, mission.id
         if mission.is_open and not mission.address.lines:
             assert not mission.verified, f"{mission.id}: no street address, yet verified"
 
@@ -61,7 +62,8 @@ def test_postal_codes_fit_their_country(directory: missions.Directory) -> None:
     wrong = [
         (m.id, m.address.postal_code)
         for m in directory
-        if m.address.postal_code and not missions.postal_code_fits(m.address.postal_code, m.country)
+        if m.address.postal_code
+        and not missions.postal_code_fits(m.address.postal_code, m.address.country)
     ]
     assert wrong == []
 
@@ -159,6 +161,11 @@ def _entry(country: str = "US", postal_code: str = "12345", extra: str = "") -> 
     return text.replace("xx-testville", f"{country.lower()}-testville")
 
 
+def _v2(text: str) -> str:
+    """An entry in schema 2, which says how the address is known."""
+    return text.replace('schema_version: "1"', 'schema_version: "2"')
+
+
 def _error(write_yaml: WriteYaml, text: str) -> str:
     path = write_yaml("m.yaml", text)
     with pytest.raises(DataError) as caught:
@@ -220,7 +227,8 @@ def test_coordinates_without_a_position_is_refused(write_yaml: WriteYaml) -> Non
 def test_unknown_source_date_kind_is_refused(write_yaml: WriteYaml) -> None:
     message = _error(write_yaml, _entry(extra="    source_date_kind: guessed"))
     assert message == (
-        "m.yaml:13: missions[0]: source_date_kind: expected one of page, accessed, got 'guessed'"
+        "m.yaml:13: missions[0].source_date_kind: expected one of page, accessed, "
+        "got 'guessed' — did you mean 'accessed'?"
     )
 
 
@@ -319,7 +327,7 @@ def test_list_is_a_table_of_every_mission(run: Run, directory: missions.Director
     result = run("missions", "list")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "KIND", "CITY", "STATUS", "VERIFIED"]
+    assert lines[0].split() == ["ID", "KIND", "CITY", "STATUS", "CONFIDENCE"]
     assert len(lines) == 1 + len(directory.missions)
     assert any(line.split()[:2] == ["us-houston", "consulate-general"] for line in lines)
     countries = len({m.country for m in directory})
@@ -341,7 +349,9 @@ def test_list_filters_by_country_and_kind(run: Run) -> None:
 def test_list_rejects_a_bad_country_code(run: Run) -> None:
     result = run("missions", "list", "--country", "USA")
     assert result.exit_code == 2
-    assert "'USA' is not a two-letter country code, e.g. US or GB" in result.stderr
+    assert "'USA' is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK)" in (
+        result.stderr
+    )
 
 
 def test_list_as_json_is_valid_json(run: Run, directory: missions.Directory) -> None:
@@ -351,7 +361,7 @@ def test_list_as_json_is_valid_json(run: Run, directory: missions.Directory) -> 
     assert len(records) == len(directory.missions)
     chicago = next(r for r in records if r["id"] == "us-chicago")
     assert chicago["address"]["postal_code"] == "60654"
-    assert chicago["postal_lines"] == ["100 West Erie Street", "Chicago, IL 60654"]
+    assert chicago["postal_lines"] == ["100 West Erie Street", "CHICAGO, IL 60654"]
     assert "Michigan" in chicago["consular_district"]
 
 
@@ -372,16 +382,31 @@ def test_show_prints_the_address_and_district(run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "us-chicago"
-    assert "  address   100 West Erie Street" in lines
-    assert "            Chicago, IL 60654" in lines
-    assert any(line.startswith("  district  Illinois, Indiana") for line in lines)
-    assert "  head      Consul General" in lines
+    assert "  address          100 West Erie Street" in lines
+    assert "                   CHICAGO, IL 60654" in lines
+    assert any(line.startswith("  district         Illinois, Indiana") for line in lines)
+    assert "  head             Consul General" in lines
 
 
-def test_show_warns_about_an_unverified_address(run: Run) -> None:
-    result = run("missions", "show", "us-chicago")
-    assert "warning: the address of the Consulate General" in result.stderr
-    assert "is not confirmed by an official page" in result.stderr
+def test_show_warns_about_an_address_below_official_copy(run: Run, write_yaml: WriteYaml) -> None:
+    path = write_yaml("m.yaml", _v2(_entry(extra="    confidence: single")))
+    result = run("missions", "show", "us-testville", "--data", str(path))
+    assert result.stderr.startswith(
+        "warning: the address of the Consulate General in Testville is known only at "
+        "confidence 'single', not from an official page (best source: "
+        "https://example.org/contact); check it before delivery"
+    )
+    assert "  confidence       single: one non-official page gives this address" in result.stdout
+
+
+def test_show_does_not_warn_about_an_official_copy(run: Run) -> None:
+    result = run("missions", "show", "my-kuala-lumpur")
+    assert result.exit_code == 0
+    assert "warning" not in result.stderr
+    assert "  confidence       official-copy: a dated copy of the Foreign Ministry's list" in (
+        result.stdout
+    )
+    assert "  copy read        https://github.com/Benny-pig/-earth-world/blob/" in result.stdout
 
 
 def test_show_unknown_id_suggests_one(run: Run) -> None:
@@ -422,6 +447,171 @@ def test_builtin_directory_reads_the_same_from_cache() -> None:
     from nkrefugees_letters import missions as m
     from nkrefugees_letters.resources import missions_file
 
-    fresh = m._parse_file(missions_file())
+    fresh, problems = m.check_file(missions_file())  # parses without the cache
+    assert problems == []
     assert m.load_file(missions_file()) == fresh
     assert m.load_file(missions_file()) == fresh
+
+
+# --- coverage and how each address is known (issue 11) ---------------------------------
+
+
+def test_the_directory_lists_every_embassy_and_most_consulates(
+    directory: missions.Directory,
+) -> None:
+    kinds = Counter(m.kind for m in directory)
+    assert kinds["embassy"] >= 176
+    assert kinds["consulate-general"] >= 90
+
+
+def test_every_open_post_has_a_dated_source(directory: missions.Directory) -> None:
+    unsourced = [m.id for m in directory if m.is_open and not (m.source and m.source_date)]
+    assert unsourced == []
+
+
+def test_most_addresses_come_from_official_pages_or_their_copies(
+    directory: missions.Directory,
+) -> None:
+    confirmed = [m for m in directory if m.is_open and m.confidence in missions.CONFIRMED_LEVELS]
+    assert len(confirmed) >= 170
+
+
+def test_an_official_copy_cites_the_copy_it_was_read_from(
+    directory: missions.Directory,
+) -> None:
+    for mission in directory:
+        if mission.confidence == "official-copy":
+            assert mission.source_copy.startswith("https://"), mission.id
+            assert mission.source_copy_date is not None, mission.id
+
+
+def test_a_confirmed_address_has_street_lines(directory: missions.Directory) -> None:
+    assert [m.id for m in directory if m.verified and not m.address.lines] == []
+
+
+def test_no_taiwan_office_is_listed(directory: missions.Directory) -> None:
+    # The copy of the ministry's list also holds Taiwan's offices: none is a PRC mission.
+    words = ("Taipei", "Taiwan", "Republic of China (", "台北", "臺北", "中華民國")
+    assert [m.id for m in directory if any(w in m.name + m.name_zh for w in words)] == []
+
+
+def test_chinese_names_are_simplified(directory: missions.Directory) -> None:
+    traditional = set("國華駐館領總聯館亞爾義蘭")
+    assert [m.id for m in directory if traditional & set(m.name_zh)] == []
+
+
+CJK_POST_COUNTRIES = ("JP", "KR", "CN", "TW", "HK", "MO")
+
+
+def test_addresses_are_in_a_script_the_local_post_reads(directory: missions.Directory) -> None:
+    # An Austrian envelope gets Metternichgasse 4, not 梅特涅街4号.
+    wrong = [
+        m.id
+        for m in directory
+        if m.address.country not in CJK_POST_COUNTRIES
+        and postal.is_cjk(" ".join((*m.address.lines, m.address.locality)))
+    ]
+    assert wrong == []
+
+
+def test_phone_numbers_are_valid_and_international(directory: missions.Directory) -> None:
+    for mission in directory:
+        if mission.phone:
+            assert phones.problem(mission.phone, mission.address.country) == "", mission.id
+            assert mission.phone == phones.international(mission.phone, mission.address.country)
+
+
+def test_superseded_addresses_are_checked_like_the_rest(write_yaml: WriteYaml) -> None:
+    message = _error(
+        write_yaml,
+        _entry(extra="    superseded:\n          - {address: Old Street 1, sauce: https://x.org}"),
+    )
+    assert message == (
+        "m.yaml:14: missions[0].superseded[0].sauce: unknown field — did you mean 'source'?"
+    )
+
+
+def test_a_consular_office_needs_its_own_source(write_yaml: WriteYaml) -> None:
+    office = (
+        "    consular_office:\n"
+        "          address: {lines: [2 Side Street], locality: Testville, country: US}"
+    )
+    message = _error(write_yaml, _v2(_entry(extra=office)))
+    assert message.startswith("m.yaml:14: missions[0].consular_office.source: required field")
+
+
+def test_official_copy_without_its_copy_is_refused(write_yaml: WriteYaml) -> None:
+    message = _error(write_yaml, _v2(_entry(extra="    confidence: official-copy")))
+    assert message == (
+        "m.yaml:13: missions[0]: source_copy: an official-copy address needs the URL and date "
+        "of the copy read — add 'source_copy: https://…' and 'source_copy_date: YYYY-MM-DD'"
+    )
+
+
+def test_a_malformed_phone_is_refused(write_yaml: WriteYaml) -> None:
+    message = _error(write_yaml, _entry(extra="    phone: '+1-312-80'"))
+    assert message == (
+        "m.yaml:13: missions[0]: phone: '+1-312-80' is not a valid phone number — copy the "
+        "number as the source page gives it, with its country code"
+    )
+
+
+def test_schema_1_files_still_load(write_yaml: WriteYaml) -> None:
+    path = write_yaml("m.yaml", _entry(extra="    verified: 'true'"))
+    (mission,) = missions.load_file(path)
+    assert mission.confidence == "official"
+
+
+def test_list_as_json_carries_confidence_and_both_addresses(run: Run) -> None:
+    result = run("missions", "list", "--country", "US", "--format", "json")
+    records = {r["id"]: r for r in json.loads(result.stdout)}
+    washington = records["us-washington"]
+    assert washington["confidence"] == "official"
+    assert washington["postal_lines"][0] == "3505 International Place, N.W."
+    assert washington["consular_office"]["postal_lines"][0] == (
+        "2201 Wisconsin Avenue, N.W. Suite 110"
+    )
+    assert washington["consular_office"]["source"].startswith("http://www.china-embassy.org/")
+    assert all("confidence" in record for record in records.values())
+
+
+def test_show_prints_the_consular_office_with_its_source(run: Run) -> None:
+    result = run("missions", "show", "fi-helsinki")
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  consular office"))
+    assert lines[start] == "  consular office  Vanha Kelkkamäki 9"
+    assert lines[start + 3].strip().startswith("http://www.chinaembassy-fi.org/")
+
+
+@pytest.mark.parametrize(
+    ("city", "mission_id"),
+    [
+        ("Kuala Lumpur", "my-kuala-lumpur"),
+        ("Cairo", "eg-cairo"),
+        ("Bogota", "co-bogota"),
+        ("Colombo", "lk-colombo"),
+        ("Addis Ababa", "et-addis-ababa"),
+        ("Islamabad", "pk-islamabad"),
+    ],
+)
+def test_capitals_get_their_embassy(run: Run, tmp_path: Path, city: str, mission_id: str) -> None:
+    result = run("generate", "--city", city, "--out", str(tmp_path), "--date", "2026-09-24")
+    assert result.exit_code == 0, result.stderr
+    assert f"2026-09-24_{mission_id}.pdf" in result.stdout
+
+
+@pytest.mark.parametrize("city", ["Kuala Lumpur", "Cairo", "Bogota", "Colombo"])
+def test_embassies_from_the_ministry_list_print_without_a_warning(
+    run: Run, tmp_path: Path, city: str
+) -> None:
+    result = run("generate", "--city", city, "--out", str(tmp_path), "--date", "2026-09-24")
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_stats_counts_posts_against_the_ministry(run: Run) -> None:
+    result = run("missions", "stats")
+    assert result.exit_code == 0
+    assert "176 embassy (the ministry's count: 176)" in result.stdout
+    assert "open posts without a source: none" in result.stdout
+    assert "  official-copy " in result.stdout

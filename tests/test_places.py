@@ -216,14 +216,47 @@ def test_country_without_a_mission_says_so() -> None:
 # --- ambiguous and unknown names ----------------------------------------------------------
 
 
-def test_london_asks_which_london(directory: missions.Directory) -> None:
-    with pytest.raises(places.AmbiguousPlace) as caught:
-        places.resolve(directory, "London")
-    assert str(caught.value) == (
-        "'London' is the name of several places: London (GB), London (Ontario, CA) — "
-        'add --country GB or --country CA, or name the region: "London, Ontario", '
-        "or use --mission gb-london"
+def test_london_is_the_far_larger_one_with_a_mission(directory: missions.Directory) -> None:
+    resolution = places.resolve(directory, "London")
+    assert resolution.mission.id == "gb-london"
+    assert resolution.choice == (
+        "London: chose the Embassy in London, the largest London; "
+        "for London (Ontario, CA), add --country CA"
     )
+
+
+@pytest.mark.parametrize(
+    ("prefer", "mission_id", "other"), [("CA", "ca-toronto", "GB"), ("GB", "gb-london", "CA")]
+)
+def test_the_profiles_country_decides_london(
+    directory: missions.Directory, prefer: str, mission_id: str, other: str
+) -> None:
+    resolution = places.resolve(directory, "London", prefer_country=prefer)
+    assert resolution.mission.id == mission_id
+    assert resolution.choice == (
+        f"London: took London in {prefer}, your profile's country (organisation.country); "
+        f"for the one in {other}, add --country {other}"
+    )
+
+
+def test_an_explicit_country_beats_the_profiles(directory: missions.Directory) -> None:
+    resolution = places.resolve(directory, "London", "CA", prefer_country="GB")
+    assert resolution.mission.id == "ca-toronto" and resolution.choice == ""
+
+
+def test_vancouver_is_not_far_larger_so_it_asks(directory: missions.Directory) -> None:
+    with pytest.raises(places.AmbiguousPlace) as caught:
+        places.resolve(directory, "Vancouver")
+    assert str(caught.value) == (
+        "'Vancouver' is the name of several places: Vancouver (CA), Vancouver (Washington, US)"
+        ' — add --country CA or --country US, or name the region: "Vancouver, Washington", '
+        "or use --mission ca-vancouver"
+    )
+
+
+def test_the_profiles_country_does_not_decide_portland(directory: missions.Directory) -> None:
+    with pytest.raises(places.AmbiguousPlace):
+        places.resolve(directory, "Portland", prefer_country="US")
 
 
 def test_portland_asks_which_portland(directory: missions.Directory) -> None:
@@ -347,9 +380,9 @@ def test_find_traverse_city_prints_chicago_and_why(run: Run) -> None:
     assert lines[:3] == [
         "Traverse City (Michigan) is in the consular district of the Consulate-General in Chicago",
         "us-chicago",
-        "  name      Consulate General of the People's Republic of China in Chicago",
+        "  name             Consulate General of the People's Republic of China in Chicago",
     ]
-    assert "            Chicago, IL 60654" in lines
+    assert "                   CHICAGO, IL 60654" in lines
     assert not any(line.startswith("  note") for line in lines)
 
 
@@ -362,11 +395,11 @@ def test_find_houston_explains_the_closure(run: Run) -> None:
 
 
 def test_find_ambiguous_name_is_one_line(run: Run) -> None:
-    result = run("missions", "find", "London")
+    result = run("missions", "find", "Vancouver")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith("Error: 'London' is the name of several places: ")
+    assert result.stderr.startswith("Error: 'Vancouver' is the name of several places: ")
 
 
 def test_find_with_country(run: Run) -> None:
@@ -375,3 +408,15 @@ def test_find_with_country(run: Run) -> None:
         "London (Ontario) is in the consular district of the Consulate-General in Toronto",
         "ca-toronto",
     ]
+
+
+def test_an_embassys_city_twice_the_size_of_its_namesake_is_chosen() -> None:
+    # Colombo (Sri Lanka) over Colombo (Paraná, Brazil); Vancouver still asks (a consulate).
+    resolution = places.resolve(missions.load(), "Colombo")
+    assert resolution.mission.id == "lk-colombo"
+    assert resolution.choice == (
+        "Colombo: chose the Embassy in Colombo, the largest Colombo; "
+        "for Colombo (Paraná, BR), add --country BR"
+    )
+    with pytest.raises(places.AmbiguousPlace):
+        places.resolve(missions.load(), "Vancouver")

@@ -100,7 +100,7 @@ def test_builtin_template_name_stays_a_name(write_yaml: WriteYaml) -> None:
         (
             "organisation: Friends\n",
             "1: organisation: expected a mapping of fields "
-            "(name, address, email, phone, website, logo)",
+            "(name, address, country, email, phone, website, logo)",
         ),
         (
             "signatories:\n" + "".join(f"  - name: P{i}\n" for i in range(7)),

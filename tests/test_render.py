@@ -488,18 +488,19 @@ def test_the_budget_is_per_letter(tmp_path: Path) -> None:
 )
 def test_within_10_seconds_and_500_mb(tmp_path: Path, case: str) -> None:
     # In a process of its own, so that its peak memory is its own.
-    import resource
     import subprocess
     import sys
 
     path = template_file(tmp_path, HOSTILE[case][0] + "\n")
     script = (
-        "import resource, sys\n"
+        "import resource, sys, time\n"
         "from click.testing import CliRunner\n"
         "from nkrefugees_letters.cli import cli\n"
+        "start = time.monotonic()\n"
         f"r = CliRunner().invoke(cli, ['preview', '--mission', 'us-chicago', '--template', "
         f"{str(path)!r}])\n"
-        "print(r.exit_code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(r.exit_code, time.monotonic() - start, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
         "print(r.stderr, end='', file=sys.stderr)\n"
     )
     root = Path(__file__).resolve().parent.parent
@@ -508,15 +509,15 @@ def test_within_10_seconds_and_500_mb(tmp_path: Path, case: str) -> None:
         env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
-        timeout=10,
+        timeout=120,  # the process, start-up included, on a busy machine
         check=False,
     )
-    code, peak_kb = result.stdout.split()
+    code, seconds, peak_kb = result.stdout.split()
     assert code == "1"
+    assert float(seconds) < 10  # the command itself: loading, rendering, failing
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith(f"Error: {path}:"), result.stderr
     assert int(peak_kb) * 1024 < 500_000_000
-    del resource
 
 
 # --- templates see values, never objects --------------------------------------------
@@ -564,5 +565,5 @@ def test_no_field_gives_a_path_on_disk(tmp_path: Path) -> None:
     message = error(tmp_path, "{{ organisation.logo }}\n", sender=sender)
     assert message == (
         "letter.md:10: organisation has no field 'logo' — "
-        "its fields: name, address, email, phone, website"
+        "its fields: name, address, email, phone, website, country"
     )

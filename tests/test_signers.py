@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkrefugees_letters import signers
 from nkrefugees_letters.errors import DataError
@@ -79,10 +81,20 @@ def test_bad_rows_are_reported_by_row_number_and_the_rest_kept(tmp_path: Path) -
     assert str(result.bad_rows[0]) == "row 3: no name"
 
 
-def test_unknown_columns_are_ignored_and_named(tmp_path: Path) -> None:
-    result = signers.read(write(tmp_path, "name,city,phone\nAnn,Chicago,555\n"))
-    assert result.ignored_columns == ("phone",)
-    assert result.signers[0] == Signer(2, "Ann", city="Chicago")
+def test_other_columns_are_kept_for_templates(tmp_path: Path) -> None:
+    result = signers.read(write(tmp_path, "name,city,Phone,Home Parish\nAnn,Chicago,555,St Mary\n"))
+    assert result.extra_columns == ("phone", "home_parish")
+    assert result.ignored_columns == ()
+    ann = result.signers[0]
+    assert ann == Signer(
+        2, "Ann", city="Chicago", extra=(("phone", "555"), ("home_parish", "St Mary"))
+    )
+    assert ann.template_value()["extra"] == {"phone": "555", "home_parish": "St Mary"}
+
+
+def test_a_misspelt_column_is_named(tmp_path: Path) -> None:
+    result = signers.read(write(tmp_path, "name,titel\nAnn,Chair\n"))
+    assert result.ignored_columns == ("titel",)
 
 
 def test_missing_name_column_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
@@ -95,13 +107,82 @@ def test_missing_name_column_is_an_error_with_a_suggestion(tmp_path: Path) -> No
     )
 
 
-def test_not_utf8_names_the_line(tmp_path: Path) -> None:
-    path = write(tmp_path, "name,city\nAnn,Chicago\nZoë,Paris\n", encoding="latin-1")
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("cp1252", "cp1252"), ("utf-16", "utf-16"), ("utf-16-le", "utf-16"), ("utf-8-sig", "utf-8")],
+)
+def test_what_excel_saves_is_read(tmp_path: Path, encoding: str, expected: str) -> None:
+    text = "name,city\nZoë Müller,Paris\nJosé “Pepe” Núñez,Madrid\n"
+    result = signers.read(write(tmp_path, text, encoding=encoding))
+    assert result.encoding == expected
+    assert [s.name for s in result.signers] == ["Zoë Müller", "José “Pepe” Núñez"]
+
+
+def test_unicode_text_from_excel_is_tab_separated(tmp_path: Path) -> None:
+    path = tmp_path / "signers.txt"
+    path.write_bytes("name\tcity\r\n김지혜\tSeoul\r\n".encode("utf-16"))
+    result = signers.read(path)
+    assert [(s.name, s.city) for s in result.signers] == [("김지혜", "Seoul")]
+
+
+def test_another_code_page_says_how_to_resave(tmp_path: Path) -> None:
+    path = tmp_path / "signers.csv"
+    path.write_bytes("name,city\nВладимир,Москва\n".encode("cp1251") + b"\x81\n")
     with pytest.raises(DataError) as error:
         signers.read(path)
     assert str(error.value) == (
-        f"{path}:3: not UTF-8 text — save the file as 'CSV UTF-8' from your spreadsheet"
+        f"{path}: neither UTF-8, UTF-16 nor Windows-1252 text, so the names would print "
+        "wrongly — save it from your spreadsheet as 'CSV UTF-8' or as an Excel workbook (.xlsx)"
     )
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_excel_workbook_is_read(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    path = _xlsx(
+        tmp_path / "signers.xlsx",
+        [
+            ["Name", "City", "Country", "Parish", "Joined", "Members"],
+            ["张伟", "Chicago", None, "St Mary", datetime(2026, 9, 1), 12.0],
+            [None, None, None, None, None, None],
+            ["Jane Doe", "London", "GB", None, None, 3],
+        ],
+    )
+    result = signers.read(path)
+    assert result.encoding == "xlsx"
+    assert result.bad_rows == ()
+    first, second = result.signers
+    assert (first.row, first.name, first.city) == (2, "张伟", "Chicago")
+    assert dict(first.extra) == {"parish": "St Mary", "joined": "2026-09-01", "members": "12"}
+    assert (second.row, second.country, dict(second.extra)["members"]) == (4, "GB", "3")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("signers.xlsx", b"not a zip", "cannot be read as an Excel workbook"),
+        ("signers.xls", b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls)"),
+    ],
+)
+def test_a_broken_or_old_workbook_says_what_to_do(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError) as error:
+        signers.read(path)
+    assert message in str(error.value) and ("CSV UTF-8" in str(error.value))
 
 
 def test_empty_file_is_an_error(tmp_path: Path) -> None:
@@ -119,3 +200,23 @@ def test_duplicate_column_is_an_error(tmp_path: Path) -> None:
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="cannot read the signers file"):
         signers.read(tmp_path / "nope.csv")
+
+
+_NAME = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters=',;"'
+    ),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t.strip() != "")
+
+
+@given(st.lists(_NAME, min_size=1, max_size=5), st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_any_names_come_back_whatever_the_unicode_encoding(names: list[str], encoding: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "signers.csv"
+        path.write_bytes(("name\n" + "\n".join(names) + "\n").encode(encoding))
+        result = signers.read(path)
+    assert [s.name for s in result.signers] == [" ".join(n.split()) for n in names]

@@ -87,15 +87,22 @@ def test_envelope_has_return_address_recipient_and_reference() -> None:
         assert "2026-09-24_gb-london" in page.extract_text()
 
 
-def test_personal_profile_prints_no_return_address() -> None:
+def test_personal_profile_prints_ruled_lines_for_a_return_address() -> None:
     buffer = io.BytesIO()
     envelopes = stationery.Envelopes(buffer, Profile())
     envelopes.add(*envelope_args(letter("gb-london", Profile())))
     envelopes.close()
     with pdfplumber.open(io.BytesIO(buffer.getvalue())) as pdf:
         page = pdf.pages[0]
-        corner = page.within_bbox((0, 0, page.width / 2, page.height / 3)).extract_text()
-        assert corner == ""
+        corner = page.within_bbox((0, 0, page.width / 2, page.height / 3))
+        assert corner.extract_text().splitlines() == [
+            "FROM",
+            "Your name",
+            "Street address",
+            "City, postal code",
+        ]
+        ruled = [line for line in corner.lines if line["x1"] - line["x0"] > 50 * 72 / 25.4]
+        assert len(ruled) == 3
 
 
 @pytest.mark.parametrize(
@@ -131,7 +138,7 @@ def test_each_label_sits_inside_its_cell(paper: str) -> None:
             cell = (left, top, left + sheet.label_width * MM, top + sheet.label_height * MM)
             text = " ".join((page.within_bbox(cell).extract_text() or "").split())
             assert "His Excellency Xi Jinping" in text
-            assert "Chicago, IL 60654" in text
+            assert "CHICAGO, IL 60654" in text
 
 
 def test_files_are_marked_as_ours_at_the_start() -> None:

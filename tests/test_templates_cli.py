@@ -128,7 +128,7 @@ def test_preview_prints_address_date_and_letter(run: Run, tmp_path: Path) -> Non
     assert result.stdout == (
         "The Head of Mission\n"
         "100 West Erie Street\n"
-        "Chicago, IL 60654\n"
+        "CHICAGO, IL 60654\n"
         "\n"
         "September 24, 2026\n"
         "\n"

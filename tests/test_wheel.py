@@ -25,6 +25,8 @@ ALLOWED = (
     "nkrefugees_letters/fonts/README.md",
     "nkrefugees_letters/templates/*.md",
     "nkrefugees_letters/data/embassies.yaml",
+    "nkrefugees_letters/docs/*.md",
+    "nkrefugees_letters/docs/nkletters.schema.json",
     "nkletters-*.dist-info/*",
 )
 
@@ -60,25 +62,39 @@ def test_wheel_holds_exactly_the_allowed_files(wheel: Path) -> None:
         "nkrefugees_letters/fonts/NotoSerif-Regular.ttf",
         "nkrefugees_letters/fonts/DroidSansFallbackFull.ttf",
         "nkrefugees_letters/fonts/NanumMyeongjo.ttf",
+        "nkrefugees_letters/fonts/NotoSans-Bold.ttf",
         "nkrefugees_letters/cli.py",
+        "nkrefugees_letters/docs/templates.md",
     ):
         assert required in names
 
 
 @pytest.mark.slow
 def test_installed_wheel_generates_from_an_empty_folder(wheel: Path, tmp_path: Path) -> None:
-    # Dependencies come from this environment; the package itself only from the wheel.
+    # A venv that sees nothing of this one, as a newcomer's would: the wheel and every
+    # dependency are installed into it (from the package index, or a local wheel folder).
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    venv.create(env_dir, system_site_packages=False, with_pip=True)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "--no-deps", "--quiet", str(wheel)],
-        check=True,
+    clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    install = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--find-links",
+            str(wheel.parent),
+            str(wheel),
+        ],
+        env=clean_env,
         capture_output=True,
+        text=True,
     )
+    assert install.returncode == 0, install.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run(
         [
             str(bin_dir / "python"),
@@ -111,3 +127,13 @@ def test_installed_wheel_generates_from_an_empty_folder(wheel: Path, tmp_path: P
         text=True,
     )
     assert module.returncode == 0 and module.stdout.startswith("nkletters, version")
+    # The documents that messages name ship with the wheel.
+    manual = subprocess.run(
+        [str(bin_dir / "nkletters"), "docs", "templates"],
+        cwd=empty,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+    assert manual.returncode == 0, manual.stderr
+    assert manual.stdout == (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")

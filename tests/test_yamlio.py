@@ -39,8 +39,9 @@ def test_scalars_stay_strings_and_remember_their_line() -> None:
         ),
         (
             "a:\n\tb: 1\n",
-            "x.yaml:2:1: invalid YAML: found character that cannot start any token — "
-            "check the indentation and quoting at that place",
+            "x.yaml:2:1: invalid YAML: a tab character — YAML indents with spaces only: "
+            "replace the tab with spaces (your editor may have a 'convert tabs to spaces' "
+            "setting)",
         ),
         (
             'a: "unterminated\n',
