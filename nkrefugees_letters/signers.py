@@ -147,6 +147,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _read(path: Path) -> bytes:
+    """The file's bytes, at most MAX_FILE_BYTES (counted as read: see reading.py)."""
+    try:
+        return reading.read_bytes(path, MAX_FILE_BYTES)
+    except DataError as exc:
+        raise DataError(
+            f"cannot read the signers file: {exc.message}", path=path, hint=exc.hint
+        ) from None
+
+
 def _xlsx_rows(path: Path) -> list[list[str]]:
     """The first sheet of an Excel workbook, each row as the texts its cells show."""
     import zipfile
@@ -158,7 +168,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         with warnings.catch_warnings():
             # openpyxl warns about sheet features it skips (data validation, styles).
             warnings.simplefilter("ignore")
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(_read(path)), read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
                 return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -193,12 +203,7 @@ def _rows(path: Path) -> tuple[Any, str]:
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise _empty(path)
         return iter(rows), "xlsx"
-    try:
-        data = reading.read_bytes(path, MAX_FILE_BYTES)
-    except DataError as exc:
-        raise DataError(
-            f"cannot read the signers file: {exc.message}", path=path, hint=exc.hint
-        ) from None
+    data = _read(path)
     if data.startswith(b"PK\x03\x04"):
         raise DataError(
             "an Excel workbook saved under another name",
