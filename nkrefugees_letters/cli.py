@@ -1077,6 +1077,11 @@ def schema() -> None:
     click.echo(schema_module.profile_schema_text(), nl=False)
 
 
+from .serve import serve  # noqa: E402 - the web page's command lives in its own module
+
+cli.add_command(serve)
+
+
 def _stop_on_signals() -> None:
     """SIGTERM and SIGHUP (a closed terminal) stop a run as Ctrl-C does: the letters
     written stay whole, and no temporary file or worker folder is left behind."""

@@ -235,6 +235,21 @@ def places_named(name: str, country: str = "") -> list[Place]:
     return sorted(places, key=lambda p: (-p.population, p.country, p.name))
 
 
+def towns(min_population: int) -> list[tuple[str, str, int]]:
+    """Every gazetteer town of at least ``min_population`` people as (name, the name as
+    ``--city`` takes it, population), largest first: ``("Portland", "Portland, Maine",
+    66000)``. For the web page's suggestions as you type; reading them all takes a few
+    seconds, so the caller keeps the result."""
+    found = [city for city in _gazetteer().cities if city.population >= min_population]
+    found.sort(key=lambda city: -city.population)
+    named = []
+    for city in found:
+        region = _place(city).region
+        where = region.name if region else i18n.country_name(city.country.alpha2)
+        named.append((city.name, f"{city.name}, {where}", city.population))
+    return named
+
+
 def split_place(text: str) -> tuple[str, tuple[str, ...]]:
     """``"Portland, Maine"`` → (``"Portland"``, (``"Maine"``,)): a name and its qualifiers."""
     name, *rest = (part.strip() for part in text.split(","))

@@ -420,3 +420,11 @@ def test_an_embassys_city_twice_the_size_of_its_namesake_is_chosen() -> None:
     )
     with pytest.raises(places.AmbiguousPlace):
         places.resolve(missions.load(), "Vancouver")
+
+
+def test_towns_are_named_as_city_takes_them_largest_first() -> None:
+    towns = places.towns(1_000_000)
+    populations = [population for _, _, population in towns]
+    assert populations == sorted(populations, reverse=True)
+    assert ("Chicago", "Chicago, Illinois") in {(name, label) for name, label, _ in towns}
+    assert all(population >= 1_000_000 for population in populations)

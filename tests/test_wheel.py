@@ -27,6 +27,9 @@ ALLOWED = (
     "nkrefugees_letters/data/embassies.yaml",
     "nkrefugees_letters/docs/*.md",
     "nkrefugees_letters/docs/nkletters.schema.json",
+    "nkrefugees_letters/web/pages/*.html",
+    "nkrefugees_letters/web/static/*.css",
+    "nkrefugees_letters/web/static/*.js",
     "nkletters-*.dist-info/*",
 )
 
@@ -65,6 +68,8 @@ def test_wheel_holds_exactly_the_allowed_files(wheel: Path) -> None:
         "nkrefugees_letters/fonts/NotoSans-Bold.ttf",
         "nkrefugees_letters/cli.py",
         "nkrefugees_letters/docs/templates.md",
+        "nkrefugees_letters/web/pages/letter.html",
+        "nkrefugees_letters/web/static/style.css",
     ):
         assert required in names
 
@@ -137,3 +142,30 @@ def test_installed_wheel_generates_from_an_empty_folder(wheel: Path, tmp_path: P
     )
     assert manual.returncode == 0, manual.stderr
     assert manual.stdout == (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    # The web page's templates, styles and fonts ship too: the installed app serves them.
+    page = subprocess.run(
+        [
+            str(bin_dir / "python"),
+            "-c",
+            "from nkrefugees_letters.web import WebConfig, create_app\n"
+            "client = create_app(WebConfig(preload_towns=False)).test_client()\n"
+            "for url in ('/', '/static/style.css', '/fonts/han.ttf', "
+            "'/letter.pdf?city=Chicago'):\n"
+            "    print(url, client.get(url).status_code)",
+        ],
+        cwd=empty,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.split() == [
+        "/",
+        "200",
+        "/static/style.css",
+        "200",
+        "/fonts/han.ttf",
+        "200",
+        "/letter.pdf?city=Chicago",
+        "200",
+    ]
