@@ -20,17 +20,16 @@ import multiprocessing
 import os
 import shutil
 import signal
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO, cast
+from typing import Any, TextIO
 
 from . import fonts, i18n, layout, letters, output, places, render, sheet, stationery
-from .errors import LettersError, MissionClosed, MissionNotFound, OutputError
+from .errors import LettersError, MissionClosed, MissionNotFound, masks_interrupt
 from .letters import LetterOptions
 from .missions import Directory, Mission, closed_error, normalise
 from .profile import Profile, Signatory
@@ -66,6 +65,8 @@ SMALL_BATCH = 8
 """Fewer letters than this are written in one process unless --jobs says otherwise."""
 LISTED = 8
 """How many ids a one-line warning names before it says "and N more"."""
+LABEL_NAME = 40
+"""How much of a signer's name a message shows."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ class Job:
     def label(self) -> str:
         """``us-chicago`` or ``us-chicago (row 7, Jane Doe)`` for messages."""
         if len(self.signers) == 1:
-            return f"{self.mission.id} (row {self.signers[0].row}, {self.signers[0].name})"
+            name = self.signers[0].name
+            shown = name if len(name) <= LABEL_NAME else name[: LABEL_NAME - 1] + "…"
+            return f"{self.mission.id} (row {self.signers[0].row}, {shown})"
         return self.mission.id
 
 
@@ -329,10 +332,13 @@ class _FileNames:
 
     def take(self, mission: Mission, signer: str = "") -> str:
         name = letters.file_name(mission, self.when, signer)
+        # The number goes after the shortened name (letters.file_name bounds its parts),
+        # or two long names alike in their first words would never differ.
+        stem = name.removesuffix(".pdf") + ("-" if signer else "_letter-")
         number = 1
         while name.lower() in self.taken:
             number += 1
-            name = letters.file_name(mission, self.when, f"{signer or 'letter'} {number}")
+            name = f"{stem}{number}.pdf"
         self.taken.add(name.lower())
         return name
 
@@ -445,6 +451,10 @@ class _Worker:
     dry_run: bool
     encoding: dict[str, str] = field(default_factory=dict)
     """The batch's planned font encoding (fonts.plan_encoding)."""
+    run_id: str = ""
+    """This run's name for its workers' folders, so that it removes only its own."""
+    parent: int = 0
+    """The main process: a worker ends when it does."""
 
 
 @dataclass(frozen=True)
@@ -469,8 +479,16 @@ def _start_worker(state: _Worker) -> None:
     global _WORKER  # one per process, set once when it starts
     _WORKER = state
     fonts.plan_encoding(state.encoding)  # a spawned worker does not inherit it
-    # Ctrl-C is for the main process: it stops the batch and cleans up.
+    # Ctrl-C is for the main process: it stops the batch and cleans up. SIGTERM (how
+    # the main process stops its workers) and SIGHUP end a worker at once, quietly, and
+    # so does its parent's death: an orphan would only print BrokenPipeError tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _die_with_parent(state.parent)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in _outcomes
     # The main process must keep up with the workers, or their finished pages pile up
     # in its memory waiting for the print file.
     if hasattr(os, "nice"):
@@ -478,9 +496,26 @@ def _start_worker(state: _Worker) -> None:
             os.nice(5)
 
 
+_STOP_SIGNALS = {
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+}
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel end this worker when the main process dies (Linux)."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if parent and os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
 def _write_one(index: int) -> tuple[Outcome, _Printed | None]:
     assert _WORKER is not None
-    scratch = None if _WORKER.dry_run else _scratch(_WORKER.out_dir)
+    scratch = None if _WORKER.dry_run else _scratch(_WORKER.out_dir, _WORKER.run_id)
     outcome, printed = _letter(_WORKER, index, scratch)
     if printed is not None and printed.pages:
         # A logo goes to the main process once, not with every letter.
@@ -497,16 +532,40 @@ SCRATCH_PREFIX = ".nkletters-worker-"
 
 
 @cache  # once per worker process
-def _scratch(out_dir: Path) -> Path:
+def _scratch(out_dir: Path, run_id: str) -> Path:
     """This worker's own folder for files being written.
 
     Two processes creating files in one folder queue for that folder's lock (on ext4,
     seconds in a batch of thousands); each worker writes its temporary files in its own
-    folder and only the final rename touches the shared one.
+    folder and only the final rename touches the shared one. The folder is named after
+    the run (``.nkletters-worker-RUN-PID``): another run in the same --out leaves it be.
     """
-    folder = out_dir / f"{SCRATCH_PREFIX}{os.getpid()}"
+    folder = out_dir / f"{SCRATCH_PREFIX}{run_id}-{os.getpid()}"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def _new_run_id() -> str:
+    """``MAINPID-RANDOM``: unique among runs, and says whose the folders are."""
+    return f"{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _remove_stale_scratch(out_dir: Path) -> None:
+    """The workers' folders of runs whose main process is gone (killed outright)."""
+    for folder in out_dir.glob(f"{SCRATCH_PREFIX}*"):
+        owner = folder.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _letter(
@@ -556,51 +615,13 @@ def _encoding(jobs: Sequence[Job], profile: Profile, options: LetterOptions) -> 
 # --- the batch-wide files -----------------------------------------------------------
 
 
-class _Pending:
-    """A file written under a temporary name in its folder, renamed when complete."""
-
-    def __init__(self, path: Path, *, force: bool, text: bool = False) -> None:
-        if path.exists() and not force and not output.is_ours(path):
-            raise OutputError(
-                f"{str(path)!r} exists and was not written by nkletters",
-                hint="move it away, choose another --out folder, or pass --force",
-            )
-        self.path = path
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        self.temp = Path(temp)
-        self.handle: IO[Any] = (
-            open(fd, "w", encoding="utf-8", newline="") if text else open(fd, "wb")  # noqa: SIM115
-        )
-
-    @property
-    def binary(self) -> BinaryIO:
-        """The file opened for bytes."""
-        return cast(BinaryIO, self.handle)
-
-    @property
-    def text(self) -> TextIO:
-        """The file opened for text."""
-        return cast(TextIO, self.handle)
-
-    def commit(self) -> Path:
-        self.handle.close()
-        os.chmod(self.temp, 0o644)
-        os.replace(self.temp, self.path)
-        return self.path
-
-    def discard(self) -> None:
-        self.handle.close()
-        with contextlib.suppress(OSError):
-            self.temp.unlink()
-
-
 class _BatchFiles:
     """all-letters.pdf, envelopes.pdf, labels.pdf and the delivery checklist, fed one
     letter at a time in batch order."""
 
     def __init__(self, plan: Plan, profile: Profile, options: BatchOptions) -> None:
         self.plan, self.profile, self.options = plan, profile, options
-        self.pending: list[_Pending] = []
+        self.pending: list[output.AtomicFile] = []
         try:
             self._open_all()
         except BaseException:
@@ -636,15 +657,15 @@ class _BatchFiles:
             title=f"Address labels, {plan.when.isoformat()}",
             when=plan.when,
         )
-        self._csv = self._open(out / DELIVERY_CSV, force, text=True)
-        self._csv.text.write(sheet.BOM)
-        self.csv = csv.DictWriter(self._csv.text, fieldnames=DELIVERY_COLUMNS)
+        checklist = _text(self._open(out / DELIVERY_CSV, force, text=True))
+        checklist.write(sheet.BOM)
+        self.csv = csv.DictWriter(checklist, fieldnames=DELIVERY_COLUMNS)
         self.csv.writeheader()
-        self._json = self._open(out / DELIVERY_JSON, force, text=True)
-        self._json.text.write("[")
+        self.json = _text(self._open(out / DELIVERY_JSON, force, text=True))
+        self.json.write("[")
 
-    def _open(self, path: Path, force: bool, *, text: bool = False) -> _Pending:
-        pending = _Pending(path, force=force, text=text)
+    def _open(self, path: Path, force: bool, *, text: bool = False) -> output.AtomicFile:
+        pending = output.AtomicFile(path, force=force, text=text)
         self.pending.append(pending)
         return pending
 
@@ -668,7 +689,7 @@ class _BatchFiles:
             "pages": outcome.pages,
             "address_lines": list(job.mission.address.postal_lines()),
         }
-        self._json.text.write(
+        self.json.write(
             ("\n  " if not self.rows else ",\n  ") + json.dumps(record, ensure_ascii=False)
         )
         self.rows += 1
@@ -682,7 +703,7 @@ class _BatchFiles:
             return [], 0, 0
         if self.options.cover_note:
             self._cover_notes()
-        self._json.text.write("\n]\n")
+        self.json.write("\n]\n")
         self.print_file.close()
         self.envelopes.close()
         self.labels.close()
@@ -708,6 +729,11 @@ class _BatchFiles:
     def discard(self) -> None:
         for pending in self.pending:
             pending.discard()
+
+
+def _text(file: output.AtomicFile) -> TextIO:
+    assert file.text is not None
+    return file.text
 
 
 def _author(profile: Profile) -> str:
@@ -788,6 +814,7 @@ def run(
         return BatchReport(0, tuple(failures))
     if not options.dry_run:
         output.ensure_dir(plan.out_dir)
+        _remove_stale_scratch(plan.out_dir)
     encoding = {} if options.dry_run else _encoding(plan.jobs, profile, options.letter)
     fonts.plan_encoding(encoding)
     try:
@@ -804,34 +831,51 @@ def _run(
     failures: list[Failure],
     on_letter: Callable[[Job, Outcome], None] | None,
 ) -> BatchReport:
-    state = _Worker(plan.jobs, profile, options.letter, plan.out_dir, options.dry_run, encoding)
+    state = _Worker(
+        plan.jobs,
+        profile,
+        options.letter,
+        plan.out_dir,
+        options.dry_run,
+        encoding,
+        run_id=_new_run_id(),
+        parent=os.getpid(),
+    )
     files = None if options.dry_run else _BatchFiles(plan, profile, options)
     written = 0
     outcomes = _outcomes(state, worker_count(options.jobs, len(plan.jobs)))
     try:
-        for outcome, printed in outcomes:
-            job = plan.jobs[outcome.index]
-            if outcome.ok:
-                written += 1
-                if files is not None and printed is not None:
-                    files.add(job, printed, outcome)
-            else:
-                failures.append(Failure(job.label, outcome.error))
-            if on_letter is not None:
-                on_letter(job, outcome)
-        paths, pages, blanks = files.finish() if files is not None else ([], 0, 0)
+        try:
+            for outcome, printed in outcomes:
+                job = plan.jobs[outcome.index]
+                if outcome.ok:
+                    written += 1
+                    if files is not None and printed is not None:
+                        files.add(job, printed, outcome)
+                else:
+                    failures.append(Failure(job.label, outcome.error))
+                if on_letter is not None:
+                    on_letter(job, outcome)
+            paths, pages, blanks = files.finish() if files is not None else ([], 0, 0)
+        except Exception as exc:
+            if masks_interrupt(exc):  # reportlab's bare except (see errors.masks_interrupt)
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
-        outcomes.close()  # stops the workers
-        if files is not None:
-            files.discard()
-        _remove_leftovers(plan.out_dir)
+        _stop(outcomes, files)
         return BatchReport(written, tuple(failures), interrupted=True)
     except BaseException:
-        outcomes.close()
-        if files is not None:
-            files.discard()
+        _stop(outcomes, files)
         raise
     return BatchReport(written, tuple(failures), tuple(paths), pages, blanks)
+
+
+def _stop(outcomes: Generator[Any, None, None], files: _BatchFiles | None) -> None:
+    """Stop the workers and remove every temporary file this run made, and only those."""
+    outcomes.close()  # stops the workers; their folders go with them (see _outcomes)
+    if files is not None:
+        files.discard()
+    output.discard_unfinished()
 
 
 def _outcomes(
@@ -845,7 +889,17 @@ def _outcomes(
     methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded fonts, templates and directory with the workers at no cost.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
+    # The workers start with the stop signals blocked, so that none arrives before they
+    # set their own handlers (_start_worker); the pool's threads keep them blocked, so
+    # the signals go to this thread.
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
         yield from pool.imap(_write_one, range(len(state.jobs)), chunksize=4)
         pool.close()
@@ -854,16 +908,8 @@ def _outcomes(
         raise
     finally:
         pool.join()
-        for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}*"):
+        for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
             shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
-
-
-def _remove_leftovers(folder: Path) -> None:
-    """Temporary files of letters that a stopped process was writing (the workers' own
-    folders for them go when the workers stop: see _outcomes)."""
-    for leftover in folder.glob(".*.pdf.*.part"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
 
 
 def summary(report: BatchReport, limit: int = 5, *, dry_run: bool = False) -> str:

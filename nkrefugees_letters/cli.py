@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import os
+import signal
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -1098,6 +1099,22 @@ from .serve import serve  # noqa: E402 - the web page's command lives in its own
 cli.add_command(serve)
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) stop a run as Ctrl-C does: the letters
+    written stay whole, and no temporary file or worker folder is left behind."""
+
+    def stop(signum: int, _frame: object) -> None:
+        for name in ("SIGTERM", "SIGHUP"):  # a second one must not cut the cleaning up
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def main() -> None:
     """Console-script entry point."""
+    _stop_on_signals()
     cli(prog_name="nkletters")

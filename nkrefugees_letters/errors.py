@@ -76,3 +76,18 @@ class LayoutError(LettersError):
 
 class OutputError(LettersError):
     """The output folder or file cannot be written, or would overwrite a file not ours."""
+
+
+def masks_interrupt(exc: BaseException) -> bool:
+    """True when ``exc`` was raised while handling Ctrl-C (or a SIGTERM made one).
+
+    reportlab has a bare ``except:`` in ``PDFObjectReference.format`` that turns an
+    interrupt landing there into ``KeyError: forward reference … not resolved``; the
+    interrupt is still its context.
+    """
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__context__
+    return False

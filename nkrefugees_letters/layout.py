@@ -9,13 +9,14 @@ window of a US #10 envelope on a tri-folded US Letter sheet.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import copy
 import dataclasses
 import io
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -43,10 +44,11 @@ from reportlab.platypus import (
     Spacer,
     Table,
     TableStyle,
+    doctemplate,
 )
 
-from . import cjk, fonts, i18n
-from .errors import LayoutError
+from . import cjk, fonts, i18n, images
+from .errors import LayoutError, masks_interrupt
 from .missions import Mission
 from .profile import Profile, Signatory
 from .render import Block, LetterText
@@ -509,12 +511,11 @@ def _image(path: Path) -> ImageReader:
     clear message before the PDF is begun. An image larger than MAX_IMAGE_SIDE is scaled
     down (a JPEG is decoded at reduced size, which is quick even for a huge photo).
     """
-    # reportlab's own dependency, needed only for images
-    from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
+    from PIL import UnidentifiedImageError  # reportlab's own dependency
 
     try:
-        picture = PILImage.open(path)
+        data = images.read(path)
+        picture = images.open_image(data)
         width, height = picture.size
         if max(width, height) > MAX_IMAGE_SIDE:
             picture.draft(None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -522,7 +523,7 @@ def _image(path: Path) -> ImageReader:
         picture.load()
         if picture.format == "JPEG":
             if picture.size == (width, height):
-                reader = ImageReader(str(path))  # embedded as it is, without re-encoding
+                reader = ImageReader(io.BytesIO(data))  # embedded as it is, without re-encoding
             else:
                 scaled = io.BytesIO()
                 picture.save(scaled, format="JPEG", quality=92)
@@ -530,10 +531,9 @@ def _image(path: Path) -> ImageReader:
         else:
             reader = ImageReader(picture)
         reader.getSize()
-    except PILImage.DecompressionBombError:
+    except images.ImageProblem as problem:
         raise LayoutError(
-            f"image {str(path)!r} has too many pixels to be read safely",
-            hint="scale it down to under 4000 pixels a side",
+            f"image {str(path)!r} cannot be used ({problem.reason})", hint=problem.hint
         ) from None
     except Exception as exc:  # PIL raises many kinds for a broken file
         if isinstance(exc, UnidentifiedImageError):
@@ -1214,6 +1214,25 @@ def printed_strings(letter: Letter) -> list[str]:
     return found
 
 
+@contextlib.contextmanager
+def _fitting() -> Iterator[None]:
+    """reportlab's LayoutError (a block taller than a page) as ours: that letter's
+    failure; and an interrupt that reportlab's bare except turned into a KeyError
+    (errors.masks_interrupt) as the interrupt it is."""
+    try:
+        yield
+    except doctemplate.LayoutError:
+        raise LayoutError(
+            "part of the letter is taller than a page (a name, title or note thousands of "
+            "characters long?)",
+            hint="shorten it",
+        ) from None
+    except Exception as exc:
+        if masks_interrupt(exc):
+            raise KeyboardInterrupt from None
+        raise
+
+
 def render_pdf(letter: Letter) -> RenderedPDF:
     """Lay out the letter and return the PDF bytes (byte-identical for identical input)."""
     paper = PAPERS[letter.paper]
@@ -1245,7 +1264,8 @@ def render_pdf(letter: Letter) -> RenderedPDF:
         stamp(canvases[-1], letter.when)
         return canvases[-1]
 
-    doc.build(story, canvasmaker=canvasmaker)
+    with _fitting():
+        doc.build(story, canvasmaker=canvasmaker)
     canvas = canvases[-1]
     records = tuple(canvas.records) if canvas.planned else None
     return RenderedPDF(buffer.getvalue(), furniture.page_count, paper, records)
@@ -1519,9 +1539,10 @@ class PrintFile:
         if slip:
             story += _receipt_slip(slip, styles, text_width)
         story.append(PageBreak())
-        while story:
-            doc.clean_hanging()
-            doc.handle_flowable(story)
+        with _fitting():
+            while story:
+                doc.clean_hanging()
+                doc.handle_flowable(story)
         pages: int
         blank: int
         pages, blank = doc.canv.end_letter(furniture, blank_back=self._duplex)

@@ -207,9 +207,10 @@ def _template(name: str, language: str, *, bilingual: bool) -> render.Template:
 
 
 def file_name(mission: Mission, when: date, signer: str = "") -> str:
-    """``DATE_MISSION-ID[_SIGNER].pdf``."""
+    """``DATE_MISSION-ID[_SIGNER].pdf``, at most about 110 characters whatever the id
+    and name (file systems refuse names over 255 bytes)."""
     suffix = f"_{output.safe_name(signer, 40)}" if signer else ""
-    return f"{when.isoformat()}_{mission.id}{suffix}.pdf"
+    return f"{when.isoformat()}_{output.safe_name(mission.id, 60)}{suffix}.pdf"
 
 
 def generate(

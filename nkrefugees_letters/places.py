@@ -480,12 +480,31 @@ def resolve(
     except PlaceNotFound:
         if closed:
             raise closed_error(closed[0], directory) from None
+        if country:
+            # "did you mean Chicago?" would not help: say the city is not in that country.
+            raise MissionNotFound(
+                f"no mission found for city {text!r} in {i18n.country_name(country)} ({country})",
+                hint=(
+                    _elsewhere(directory, text, country)
+                    or directory.suggest(name)
+                    or suggest(text, country)
+                )
+                + "see 'nkletters missions list' for every city",
+            ) from None
         hint = directory.suggest(name) or suggest(text, country)
         raise MissionNotFound(
             f"no mission found for city {text!r}",
             hint=hint + "see 'nkletters missions list' for every city",
         ) from None
     return resolve_place(directory, place, closed=closed[0] if closed else None)
+
+
+def _elsewhere(directory: Directory, city: str, country: str) -> str:
+    """``the directory has Chicago in US (--country US); `` when the city is elsewhere."""
+    codes = sorted({m.country for m in directory.in_city(city, "")} - {country})
+    if not codes:
+        return ""
+    return f"the directory has {city} in {', '.join(codes)} (--country {codes[0]}); "
 
 
 def _profile_choice(name: str, chosen: str, countries: Sequence[str]) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, output, yamlio
+from . import i18n, images, output, reading, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -270,7 +270,7 @@ def image_problem(image: Path) -> tuple[str, str]:
     """What is wrong with an image file for a logo or signature, and how to fix it;
     two empty strings when it is a sound PNG or JPEG."""
     problem, hint = "", ""
-    if not image.is_file():
+    if not reading.is_file(image):
         problem = f"image file {str(image)!r} not found"
         hint = "give the path relative to the profile file"
     elif image.suffix.lower() not in (".png", ".jpg", ".jpeg"):
@@ -288,10 +288,14 @@ def image_problem(image: Path) -> tuple[str, str]:
                 problem = f"{image.name!r} is not a PNG or JPEG image inside, whatever its name"
                 hint = "open it in an image editor and save it as PNG or JPEG"
             else:
-                broken = _broken_image(image)
-                if broken:
-                    problem = f"{image.name!r} is damaged ({broken})"
-                    hint = "open it in an image editor and save it again as PNG or JPEG"
+                try:
+                    broken = _broken_image(image)
+                except images.TooLarge as large:
+                    problem, hint = f"{image.name!r} is too large ({large.reason})", large.hint
+                else:
+                    if broken:
+                        problem = f"{image.name!r} is damaged ({broken})"
+                        hint = "open it in an image editor and save it again as PNG or JPEG"
     return problem, hint
 
 
@@ -303,18 +307,21 @@ def email_problem(text: str) -> str:
 
 
 def _broken_image(path: Path) -> str:
-    """Why the image cannot be read, or '' when its structure is sound.
+    """Why the image cannot be read, or '' when its structure is sound (TooLarge when
+    it has more pixels than a logo needs).
 
     A quick check (headers, and a PNG's checksums), not a full decode: the layout decodes
     the image anyway and reports what this misses.
     """
-    from PIL import Image, UnidentifiedImageError  # only for profiles with images
-
     try:
-        with Image.open(path) as picture:
+        with images.open_image(images.read(path)) as picture:
             picture.verify()
-    except UnidentifiedImageError:
-        return "its content cannot be read as an image"
+    except images.TooLarge:
+        raise
+    except images.ImageProblem as problem:
+        if problem.reason == "not an image file":
+            return "its content cannot be read as an image"
+        return problem.reason
     except Exception as exc:  # PIL raises many kinds for a damaged file
         return " ".join(str(exc).split()) or type(exc).__name__
     return ""

@@ -12,20 +12,25 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
 import jinja2.filters
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
-from . import i18n, output, yamlio
+from . import i18n, output, reading, yamlio
 from .errors import DataError, LettersError, OutputError, TemplateError
 from .resources import templates_dir
 
@@ -132,7 +137,7 @@ def escape_markup(value: Any) -> str:
     and a leading ``-`` or ``•`` that would start a bullet escaped too."""
     if value is None:
         return ""
-    text = " ".join(str(value).split())
+    text = " ".join(_text(value).split())
     text = _MARKUP_SPECIAL.sub(r"\\\1", text)
     if text.startswith(("-", "•")):
         text = "\\" + text
@@ -147,16 +152,191 @@ def _unescape(text: str) -> str:
 
 
 MAX_TEXT = 100_000
-"""The longest text or list a template may build with ``*``, ``join`` or ``replace``: far
-beyond any letter, far below what would exhaust the memory."""
+"""The longest text or list a template may build (with ``*``, ``+``, ``~``, ``join``,
+``replace``…) and the longest text it may print: far beyond any letter, far below what
+would exhaust the memory."""
+MAX_NUMBER_BITS = 10_000
+"""The largest number a template may compute, in bits (about 3,000 digits)."""
+MAX_STEPS = 100_000
+"""Loop iterations and calls a template may make in one letter (a letter needs hundreds)."""
+RENDER_SECONDS = 3.0
+"""The time one letter's template may take; a letter takes milliseconds."""
 
 _WIDE_FORMAT = re.compile(r"%[^%a-zA-Z]*?(?:\*|\d{4,})")
 
-# str methods that pad or multiply text (or bypass the checked filters): a template has
-# filters for what a letter needs.
+# str methods that pad, multiply or expand text (or bypass the checked filters), and
+# the int method that makes bytes of any length: a template has filters for what a
+# letter needs.
 _REFUSED_STR_METHODS = frozenset(
-    {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs", "join", "replace"}
+    {
+        "format",
+        "format_map",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+        "join",
+        "replace",
+        "translate",
+        "maketrans",
+        "encode",
+    }
 )
+_REFUSED_INT_METHODS = frozenset({"to_bytes"})
+_HIDDEN_FIELDS = frozenset({"origin", "path"})
+"""Fields a template never sees: where a record was read from, on the user's disk."""
+
+
+class _TooMuch(SecurityError):  # noqa: N818 - reads as the message says
+    """The template went over its letter's budget of steps, time or printed text."""
+
+
+class _Budget:
+    """What one letter's rendering may still spend: steps (loop iterations, calls) and time."""
+
+    __slots__ = ("deadline", "steps")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.deadline = time.monotonic() + RENDER_SECONDS
+
+    def spend(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _TooMuch(f"repeats a loop or a call more than {MAX_STEPS:,} times")
+        if time.monotonic() > self.deadline:
+            raise _TooMuch(f"took more than {RENDER_SECONDS:g} seconds")
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("nkletters_render_budget", default=None)
+
+
+def _spend() -> None:
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.spend()
+
+
+def _check_size(value: Any, operator: str) -> Any:
+    """``value``, unless it is a text, list or number too large for a letter."""
+    if isinstance(value, str | list | tuple) and len(value) > MAX_TEXT:
+        raise SecurityError(f"{operator!r} would make a length of {len(value)}")
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        raise SecurityError(f"{operator!r} would make a number too large for a letter")
+    return value
+
+
+def _text(value: Any) -> str:
+    """A value as the text a letter prints; anything that is not a value is refused,
+    so that no Python object (and no path on the user's disk) ends up in a letter."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float | date | jinja2.Undefined):
+        return str(value)
+    if isinstance(value, _Record):
+        names = value._names()
+        example = "name" if "name" in names else names[0]
+        raise SecurityError(
+            f"{value._kind} is a record of fields, not a text: print one of them, "
+            f"e.g. {{{{ {value._kind}.{example} }}}}"
+        )
+    if isinstance(value, list | tuple):
+        raise SecurityError("a list is not a text: print its items with |join(', ')")
+    raise SecurityError(f"a {type(value).__name__} is not a text a letter can print")
+
+
+class _Record:
+    """A read-only view of a record (a mission, an organisation, a signatory) for
+    templates: its public fields and properties as values, nothing else of the object."""
+
+    __slots__ = ("_kind", "_values")
+    _kind: str
+    _values: dict[str, Any]
+
+    def __init__(self, kind: str, values: dict[str, Any]) -> None:
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(name)
+
+    def __str__(self) -> str:
+        return _text(self)
+
+    def __repr__(self) -> str:
+        return f"<{self._kind}>"
+
+    def _names(self) -> list[str]:
+        return list(self._values)
+
+
+@cache
+def _record_class(name: str) -> type[_Record]:
+    # Named after the record's own class, so that messages say 'Mission' object.
+    return type(name, (_Record,), {"__slots__": ()})
+
+
+def _public_names(owner: Any) -> list[str]:
+    if isinstance(owner, _Record):
+        return owner._names()
+    # A file's place on disk (a logo, a signature image) is no text for a letter.
+    names = (
+        [f.name for f in fields(owner) if "Path" not in str(f.type)] if is_dataclass(owner) else []
+    )
+    names += [
+        n for n, v in vars(type(owner)).items() if isinstance(v, property) and not n.startswith("_")
+    ]
+    return [n for n in names if n not in _HIDDEN_FIELDS]
+
+
+_PLAIN = (str, bool, int, float, date, jinja2.Undefined, type(None))
+
+
+def _values(value: Any) -> Any:
+    """``value`` as templates see it: records as :class:`_Record`, lists as tuples, and
+    paths left out (a template never prints where a file is)."""
+    if isinstance(value, _PLAIN):
+        return value
+    if is_dataclass(value) and not isinstance(value, type):
+        return _record(value)
+    if isinstance(value, list | tuple):
+        return tuple(_values(item) for item in value)
+    if isinstance(value, Mapping):
+        return {str(key): _values(item) for key, item in value.items()}
+    if isinstance(value, PurePath):
+        return None
+    raise TypeError(f"a template cannot be given a {type(value).__name__}")  # a bug
+
+
+_RECORDS: dict[int, tuple[Any, _Record]] = {}
+"""Each record's view by the record's identity (a batch renders the same mission and
+profile often); the record is kept with it, so that its id cannot be reused."""
+
+
+def _record(value: Any) -> _Record:
+    known = _RECORDS.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    if len(_RECORDS) > 4096:
+        _RECORDS.clear()
+    record = _make_record(value)
+    _RECORDS[id(value)] = (value, record)
+    return record
+
+
+def _make_record(value: Any) -> _Record:
+    values = {name: _values(getattr(value, name)) for name in _public_names(value)}
+    return _record_class(type(value).__name__)(type(value).__name__.lower(), values)
 
 
 class UnknownName(jinja2.UndefinedError):
@@ -194,38 +374,116 @@ class _Undefined(jinja2.StrictUndefined):
         super().__init__(hint, obj, name, exc)
 
 
-class _LetterSandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox (no Python internals, no mutation), also refusing the
-    few operations with which a short template builds a gigantic text or number."""
+class _CountedLoops(CodeGenerator):
+    """Jinja's code generator, with every ``{% for %}`` loop counting its iterations
+    against the letter's budget and every ``~`` going through the sandbox's checks."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:  # noqa: N802
+        for loop in node.find_all(nodes.For):
+            counted = nodes.Call(nodes.EnvironmentAttribute("counted"), [loop.iter], [], None, None)
+            loop.iter = counted.set_lineno(loop.lineno).set_environment(self.environment)
+        super().visit_Template(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802
+        self.write("environment.concat_texts((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _LetterSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox (no Python internals, no mutation), also refusing
+    every operation that would build a text, list or number too large for a letter,
+    and stopping a template that loops, calls or prints without end (see _Budget)."""
+
+    code_generator_class = _CountedLoops
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
     ) -> Any:
-        if operator == "*":
-            for sequence, times in ((left, right), (right, left)):
-                if (
-                    isinstance(sequence, str | list | tuple)
-                    and isinstance(times, int)
-                    and len(sequence) * times > MAX_TEXT
-                ):
-                    raise SecurityError(f"'*' would make a length of {len(sequence) * times}")
-        elif operator == "**":
-            if isinstance(left, int) and isinstance(right, int) and abs(right) > 1000:
-                raise SecurityError(f"'**' with the exponent {right} is too large")
-        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
-            raise SecurityError("'%' formatting with a width of 1000 or more")
-        return super().call_binop(context, operator, left, right)
+        _spend()
+        _refuse_growth(operator, left, right)
+        return _check_size(super().call_binop(context, operator, left, right), operator)
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        _spend()
+        if isinstance(obj, LoopContext) and args:  # a recursive loop's next level
+            args = (self.counted(args[0]), *args[1:])
+        return super().call(context, obj, *args, **kwargs)
+
+    def counted(self, iterable: Any) -> Iterator[Any]:
+        """A loop's items, each spending a step of the letter's budget."""
+        for item in iterable:
+            _spend()
+            yield item
+
+    def concat_texts(self, parts: Sequence[Any]) -> str:
+        """``a ~ b ~ …``: the texts joined, unless that is too long for a letter."""
+        _spend()
+        texts = [_text(part) for part in parts]
+        if sum(map(len, texts)) > MAX_TEXT:
+            raise SecurityError(f"'~' would make a length of {sum(map(len, texts))}")
+        return "".join(texts)
+
+    def concat(self, parts: Iterable[str]) -> str:
+        """What a template, macro or block prints, joined, unless too long for a letter."""
+        collected: list[str] = []
+        length = 0
+        for part in parts:  # one by one: a flood stops before it fills the memory
+            length += len(part)
+            if length > MAX_TEXT:
+                raise _TooMuch(f"prints more than {MAX_TEXT:,} characters")
+            collected.append(part)
+        return "".join(collected)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, str) and attr in _REFUSED_STR_METHODS:
+            return False
+        if isinstance(obj, int) and attr in _REFUSED_INT_METHODS:
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # str.format is refused outright (see is_safe_attribute), not wrapped.
         return None
+
+
+_SEQUENCES = (str, list, tuple)
+
+
+def _refuse_growth(operator: str, left: Any, right: Any) -> None:
+    """Refuse ``left OPERATOR right`` before computing it, when the result would be too
+    large for a letter (computing it first would already take the time and memory)."""
+    if operator == "*":
+        for sequence, times in ((left, right), (right, left)):
+            if (
+                isinstance(sequence, _SEQUENCES)
+                and _is_int(times)
+                and len(sequence) * times > MAX_TEXT
+            ):
+                raise SecurityError(f"'*' would make a length of {len(sequence) * times}")
+        bits = left.bit_length() + right.bit_length() if _is_int(left) and _is_int(right) else 0
+        if bits > MAX_NUMBER_BITS + 1:
+            raise SecurityError("'*' would make a number too large for a letter")
+    elif operator == "**" and _is_int(left) and _is_int(right) and abs(left) > 1 and right > 0:
+        if right > 1000:
+            raise SecurityError(f"'**' with the exponent {right} is too large")
+        if (abs(left).bit_length() - 1) * right > MAX_NUMBER_BITS:
+            raise SecurityError("'**' would make a number too large for a letter")
+    elif operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+        if len(left) + len(right) > MAX_TEXT:
+            raise SecurityError(f"'+' would make a length of {len(left) + len(right)}")
+    elif operator == "%" and isinstance(left, str):
+        if _WIDE_FORMAT.search(left):
+            raise SecurityError("'%' formatting with a width of 1000 or more")
+        for argument in right if isinstance(right, tuple) else (right,):
+            _text(argument)  # refuses a record or a list, which would print as Python
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @cache
@@ -242,8 +500,42 @@ def environment() -> ImmutableSandboxedEnvironment:
     # Nothing beyond what a letter needs: no range(), lipsum, cycler, joiner or namespace,
     # and only the filters that cannot build a gigantic text or reach outside the sandbox.
     env.globals.clear()
-    env.filters = {name: env.filters[name] for name in _JINJA_FILTERS} | _FILTERS
+    env.filters = {name: _checked(name, env.filters[name]) for name in _JINJA_FILTERS} | _FILTERS
     return env
+
+
+_TEXT_FILTERS = frozenset(
+    {"capitalize", "lower", "string", "title", "trim", "truncate", "upper", "wordcount"}
+)
+"""Jinja2's filters that turn their value into text: given only values (see _text)."""
+
+
+def _checked(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Jinja2's filter ``name``, given only values where it makes text (see _text)."""
+    if name == "sum":
+        return _sum_numbers(function)
+    if name not in _TEXT_FILTERS:
+        return function
+    # pass_environment/pass_context filters take that first, the value second.
+    position = 1 if getattr(function, "jinja_pass_arg", None) else 0
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _text(args[position])
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _sum_numbers(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = kwargs.get("start", args[3] if len(args) > 3 else 0)
+        if not isinstance(start, int | float):
+            raise SecurityError("'sum' adds numbers; use join for texts")
+        return _check_size(function(*args, **kwargs), "sum")
+
+    return wrapper
 
 
 _JINJA_FILTERS = (
@@ -310,14 +602,14 @@ def _join_filter(
     items = list(value)
     if attribute is not None:
         items = list(map(jinja2.filters.make_attrgetter(eval_ctx.environment, attribute), items))
-    texts = [str(item) for item in items]
+    texts = [_text(item) for item in items]
     if sum(map(len, texts)) + len(separator) * max(len(texts) - 1, 0) > MAX_TEXT:
         raise SecurityError("'join' would build a text too long for a letter")
     return str(separator).join(texts)
 
 
 def _replace_filter(value: Any, old: str, new: str, count: int | None = None) -> str:
-    text, old, new = str(value), str(old), str(new)
+    text, old, new = _text(value), _text(old), _text(new)
     found = text.count(old) if old else len(text) + 1
     if count is not None and count >= 0:
         found = min(found, count)
@@ -351,13 +643,13 @@ def find_template(name: str, language: str) -> Path:
     (``appeal.zh``), or path to a file of the user's own."""
     if name.endswith(TEMPLATE_SUFFIX) or "/" in name or "\\" in name:
         path = Path(name).expanduser()
-        if not path.is_file():
+        if not reading.is_file(path):
             raise TemplateError("template file not found", path=path, hint="check the path")
         return path
     directory = templates_dir()
     for candidate in (f"{name}.{language}", name):
         path = directory / (candidate + TEMPLATE_SUFFIX)
-        if path.is_file():
+        if reading.is_file(path):
             return path
     known = builtin_names()
     suggestion = yamlio.closest(f"{name}.{language}", known)
@@ -392,10 +684,26 @@ def builtin_templates() -> list[TemplateInfo]:
 def template_source(name: str, language: str = "en") -> tuple[Path, str]:
     """The file and the full text of a template given as for :func:`find_template`."""
     path = find_template(name, language)
+    return path, _read_source(path)
+
+
+MAX_TEMPLATE_BYTES = 1_000_000
+"""A template file larger than this is not a letter template (a letter is a few KB)."""
+
+
+def _read_source(path: Path) -> str:
     try:
-        return path, path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read template: {exc}", path=path) from None
+        data = reading.read_bytes(path, MAX_TEMPLATE_BYTES)
+    except DataError as exc:
+        raise TemplateError(exc.message, path=path, hint=exc.hint) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TemplateError(
+            "template is not UTF-8 text", path=path, hint="save it as UTF-8"
+        ) from None
+    # Universal newlines, as Python's text files: a CR alone ends a line.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def export_template(
@@ -432,10 +740,7 @@ def load_template(path: Path) -> Template:
 
 @functools.lru_cache(maxsize=64)
 def _load_template(path: Path, _key: tuple[object, ...]) -> Template:
-    try:
-        source = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"cannot read template: {exc}", path=path) from None
+    source = _read_source(path)
     match = _FRONT.match(source)
     if not match:
         raise TemplateError(
@@ -519,11 +824,21 @@ def _compile(env: jinja2.Environment, source: str, path: Path, first_line: int) 
 def render(template: Template, context: Mapping[str, Any]) -> LetterText:
     """Fill the template with ``context`` and parse the body markup into a LetterText.
 
+    The template sees the context's values, not its objects (records become read-only
+    views of their fields), and has one budget of steps and time for the whole letter.
+
     Raises:
         TemplateError: naming the template file, the line and what went wrong (an
             undefined variable, something the sandbox refuses, a failing filter…).
     """
+    token = _BUDGET.set(_Budget())
+    try:
+        return _render(template, _values(context))
+    finally:
+        _BUDGET.reset(token)
 
+
+def _render(template: Template, context: Mapping[str, Any]) -> LetterText:
     def run(tpl: jinja2.Template, first_line: int) -> str:
         def fail(exc: BaseException, message: str, hint: str = "") -> TemplateError:
             line = _error_line(exc, first_line)
@@ -544,6 +859,12 @@ def render(template: Template, context: Mapping[str, Any]) -> LetterText:
             raise error from None
         except jinja2.UndefinedError as exc:
             raise fail(exc, f"undefined: {exc.message}", SEE_DOCS) from None
+        except _TooMuch as exc:
+            raise fail(
+                exc,
+                f"the template {exc}, far more than a letter needs",
+                "look for a loop or a macro that never ends",
+            ) from None
         except SecurityError as exc:
             raise fail(
                 exc,
@@ -612,14 +933,6 @@ def _explain_unknown(exc: UnknownName, context: Mapping[str, Any]) -> tuple[str,
 
 
 _KINDS = {str: "text", tuple: "list", list: "list", int: "number", float: "number"}
-
-
-def _public_names(owner: Any) -> list[str]:
-    names = [f.name for f in fields(owner)] if is_dataclass(owner) else []
-    names += [
-        n for n, v in vars(type(owner)).items() if isinstance(v, property) and not n.startswith("_")
-    ]
-    return names
 
 
 def with_placeholders(context: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import yamlio
+from . import reading, yamlio
 from .errors import DataError
 
 COLUMNS = ("name", "title", "organisation", "email", "city", "country", "personal_note")
@@ -32,6 +32,9 @@ ALIASES = {
     "full name": "name",
 }
 """Other headers people write for the same column."""
+
+MAX_FILE_BYTES = 50_000_000
+"""Far more than 10,000 signers with notes need; a bigger file is not a signers list."""
 
 MAX_NOTE = 1200
 """A personal note longer than this (characters) would push the letter onto a third page."""
@@ -144,6 +147,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _read(path: Path) -> bytes:
+    """The file's bytes, at most MAX_FILE_BYTES (counted as read: see reading.py)."""
+    try:
+        return reading.read_bytes(path, MAX_FILE_BYTES)
+    except DataError as exc:
+        raise DataError(
+            f"cannot read the signers file: {exc.message}", path=path, hint=exc.hint
+        ) from None
+
+
 def _xlsx_rows(path: Path) -> list[list[str]]:
     """The first sheet of an Excel workbook, each row as the texts its cells show."""
     import zipfile
@@ -155,7 +168,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         with warnings.catch_warnings():
             # openpyxl warns about sheet features it skips (data validation, styles).
             warnings.simplefilter("ignore")
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(_read(path)), read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
                 return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -190,10 +203,7 @@ def _rows(path: Path) -> tuple[Any, str]:
         if not rows or not any(cell.strip() for cell in rows[0]):
             raise _empty(path)
         return iter(rows), "xlsx"
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the signers file: {exc.strerror}", path=path) from None
+    data = _read(path)
     if data.startswith(b"PK\x03\x04"):
         raise DataError(
             "an Excel workbook saved under another name",

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from . import reading
 from .errors import DataError
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -188,21 +189,13 @@ def _too_deep(path: Path | str, mark: Any) -> DataError:
 
 def load_file(path: Path) -> Any:
     """Read and parse a YAML file strictly (see :func:`load_text`)."""
+    data = reading.read_bytes(path, MAX_YAML_BYTES)
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise DataError(
-                f"file is larger than {MAX_YAML_BYTES // 1_000_000} MB",
-                path=path,
-                hint="is this the right file?",
-            )
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("file not found", path=path, hint="check the path") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataError("file is not UTF-8 text", path=path, hint="save it as UTF-8") from None
-    except OSError as exc:
-        raise DataError(f"cannot read file: {exc.strerror}", path=path) from None
-    return load_text(text, path)
+    # Universal newlines, as reading the file as text did: a CR alone ends a line.
+    return load_text(text.replace("\r\n", "\n").replace("\r", "\n"), path)
 
 
 # Characters a YAML reader refuses or reads as a line break when they stand unescaped.

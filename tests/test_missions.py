@@ -232,6 +232,55 @@ def test_unknown_source_date_kind_is_refused(write_yaml: WriteYaml) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "{adress: 1 Old Road, source: 'https://example.org/old'}",
+            "m.yaml:14: missions[0].superseded[0].adress: unknown field — did you mean 'address'?",
+        ),
+        (
+            "{source: 'https://example.org/old'}",
+            "m.yaml:14: missions[0].superseded[0].address: required field is missing"
+            " — add 'address: …'",
+        ),
+        (
+            "{address: 1 Old Road, source: 'ftp://example.org/old'}",
+            "m.yaml:14: missions[0].superseded[0]: source: expected a web address starting "
+            "with http:// or https://",
+        ),
+        (
+            "{address: 1 Old Road, source_date: '2026-13-01'}",
+            "m.yaml:14: missions[0].superseded[0].source_date: expected a date as YYYY-MM-DD, "
+            "got '2026-13-01' — e.g. 2026-09-24",
+        ),
+        (
+            "{address: 1 Old Road, source_date_kind: guessed}",
+            "m.yaml:14: missions[0].superseded[0].source_date_kind: expected one of page, "
+            "accessed, got 'guessed' — did you mean 'accessed'?",
+        ),
+        (
+            "1 Old Road",
+            "m.yaml:14: missions[0].superseded[0]: expected a mapping of fields (address, "
+            "source, source_date, source_date_kind, note)",
+        ),
+    ],
+)
+def test_superseded_entries_are_validated_like_missions(
+    write_yaml: WriteYaml, entry: str, expected: str
+) -> None:
+    assert _error(write_yaml, _entry(extra=f"    superseded:\n          - {entry}")) == expected
+
+
+def test_a_sound_superseded_entry_loads(write_yaml: WriteYaml) -> None:
+    entry = (
+        "{address: 1 Old Road, source: 'https://example.org/old', source_date: '2020-01-02', "
+        "source_date_kind: accessed, note: moved in 2021}"
+    )
+    path = write_yaml("m.yaml", _entry(extra=f"    superseded:\n          - {entry}"))
+    assert missions.load_file(path)[0].id == "us-testville"
+
+
 # --- helpers -----------------------------------------------------------------------------
 
 

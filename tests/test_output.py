@@ -79,6 +79,12 @@ def test_interrupted_write_leaves_no_partial_file(
         def __exit__(self, *exc: object) -> None:
             self.handle.close()
 
+        def flush(self) -> None:
+            self.handle.flush()
+
+        def close(self) -> None:
+            self.handle.close()
+
         def write(self, data: bytes) -> None:
             self.handle.write(data[: len(data) // 2])
             self.handle.flush()

@@ -292,6 +292,36 @@ def test_bad_country_code(directory: missions.Directory) -> None:
     )
 
 
+@pytest.mark.parametrize("code", ["ZZ", "EU", "UN", "XA"])
+def test_codes_that_name_no_country_are_refused(directory: missions.Directory, code: str) -> None:
+    # Babel knows ZZ as "Unknown Region": once taken for a country, the message then
+    # said "did you mean Chicago?" without naming it.
+    with pytest.raises(MissionNotFound) as caught:
+        places.resolve(directory, "Chicago", code)
+    assert str(caught.value) == (
+        f"--country {code!r} is not a two-letter ISO country code — e.g. --country US, --country GB"
+    )
+
+
+def test_a_city_not_in_the_given_country_says_so(directory: missions.Directory) -> None:
+    with pytest.raises(MissionNotFound) as caught:
+        places.resolve(directory, "Chicago", "FR")
+    assert str(caught.value) == (
+        "no mission found for city 'Chicago' in France (FR) — the directory has Chicago in US "
+        "(--country US); see 'nkletters missions list' for every city"
+    )
+
+
+def test_a_misspelt_city_in_the_given_country_gets_a_suggestion(
+    directory: missions.Directory,
+) -> None:
+    with pytest.raises(MissionNotFound) as caught:
+        places.resolve(directory, "Pariss", "FR")
+    assert str(caught.value).startswith(
+        "no mission found for city 'Pariss' in France (FR) — did you mean Paris"
+    )
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nkrefugees_letters import fonts, render, yamlio
+from nkrefugees_letters import fonts, render, signers, yamlio
 from nkrefugees_letters.cli import cli
 
 from .conftest import FIXED_DATE, pdf_text
@@ -99,7 +99,13 @@ def profile_yaml(section: str, key: str, value: str) -> str:
     org = {"name": "Friends", "email": "info@example.org"}
     head: dict[str, str] = {}
     person = {"name": "Jane Doe"}
-    target = {"organisation": org, "letterhead": head, "signatory": person}.get(section)
+    defaults: dict[str, str] = {}
+    target = {
+        "organisation": org,
+        "letterhead": head,
+        "signatory": person,
+        "defaults": defaults,
+    }.get(section)
     if target is not None:
         target[key] = value
     q = yamlio.quote
@@ -112,6 +118,7 @@ def profile_yaml(section: str, key: str, value: str) -> str:
     ]
     if not section:
         lines.append(f"co_signing_organisations: [{q(value)}]")
+    lines += ["defaults:", *(f"  {k}: {q(v)}" for k, v in defaults.items())] if defaults else []
     return "\n".join(lines) + "\n"
 
 
@@ -161,3 +168,203 @@ def test_any_text_in_any_field_prints_or_is_one_clear_error(field: str, value: s
             assert line.startswith("Error: ")
             assert allowed_error(field, value, line), line
             assert not (base / "out").exists()
+
+
+# --- any length, any column, any variable ----------------------------------------------
+
+# Long text cheaply: a short piece repeated, up to far beyond what a letter can hold.
+LONG = st.builds(
+    lambda piece, times: piece * times,
+    st.text(min_size=1, max_size=8),
+    st.integers(min_value=50, max_value=5_000),
+)
+ANY_LENGTH = st.one_of(TEXT, LONG)
+TOO_TALL = "part of the letter is taller than a page"
+
+
+CHOICES = {
+    "organisation.logo": ("organisation", "logo"),
+    "letterhead.accent_colour": ("letterhead", "accent_colour"),
+    "letterhead.placement": ("letterhead", "placement"),
+    "signatory.signature_image": ("signatory", "signature_image"),
+    "defaults.language": ("defaults", "language"),
+    "defaults.paper": ("defaults", "paper"),
+    "defaults.template": ("defaults", "template"),
+    "defaults.out": ("defaults", "out"),
+}
+"""Fields that take a path, a colour or one of a few words: any text in them is a letter
+or one line that names the field."""
+
+
+@pytest.mark.parametrize("field", list(CHOICES))
+@PROPERTY
+@given(value=ANY_LENGTH)
+def test_any_text_in_a_path_or_choice_field_is_a_letter_or_one_line(field: str, value: str) -> None:
+    section, key = CHOICES[field]
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        (base / "nkletters.yaml").write_text(profile_yaml(section, key, value), encoding="utf-8")
+        args = ["generate", "--mission", "gb-london", "--profile", str(base / "nkletters.yaml")]
+        result = CliRunner().invoke(
+            cli,
+            [*args, "--out", str(base / "out"), "--date", FIXED_DATE],
+            catch_exceptions=False,  # a traceback fails the test
+        )
+        if result.exit_code == 0:
+            (pdf,) = (base / "out").iterdir()
+            assert len(pypdf.PdfReader(str(pdf)).pages) >= 1
+        else:
+            assert result.exit_code == 1
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith("Error: "), line[:300]
+            assert not (base / "out").exists()
+
+
+@pytest.mark.parametrize("field", list(FIELDS))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=LONG)
+def test_text_of_any_length_in_any_field_prints_or_is_one_clear_error(
+    field: str, value: str
+) -> None:
+    section, key = FIELDS[field]
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        (base / "nkletters.yaml").write_text(profile_yaml(section, key, value), encoding="utf-8")
+        args = ["generate", "--mission", "gb-london", "--profile", str(base / "nkletters.yaml")]
+        result = CliRunner().invoke(
+            cli,
+            [*args, "--out", str(base / "out"), "--date", FIXED_DATE],
+            catch_exceptions=False,  # a traceback fails the test
+        )
+        if result.exit_code == 0:
+            (pdf,) = (base / "out").iterdir()
+            assert len(pypdf.PdfReader(str(pdf)).pages) >= 1
+        else:
+            assert result.exit_code == 1
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith("Error: ")
+            assert TOO_TALL in line or allowed_error(field, value, line), line[:300]
+            assert not (base / "out").exists()
+
+
+def signer_row_error(column: str, value: str, line: str) -> bool:
+    """The documented reasons a signer's row is not a letter."""
+    if "which no bundled font can print" in line:
+        return bool(fonts.unprintable(value))
+    if "cannot be read (field larger than field limit" in line:
+        return len(value) > 131_072
+    if column == "name" and not value.split():
+        return "no name" in line
+    if column == "personal_note":
+        return "characters; at most 1200 fit" in line or TOO_TALL in line
+    if column in ("city", "country"):
+        return any(
+            reason in line
+            for reason in (
+                "no mission",
+                "no city given",
+                "is not one the directory knows",
+                "several places",
+                "not a two-letter ISO country code",
+            )
+        )
+    return TOO_TALL in line
+
+
+SUMMARY = ("written, ", "would be written, ")
+
+
+@pytest.mark.parametrize("column", signers.COLUMNS)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=ANY_LENGTH)
+def test_any_text_in_any_signer_column_is_a_letter_or_one_line(column: str, value: str) -> None:
+    import csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        rows = [{"name": "Ann Lee"}, {"name": "Ben Ray", column: value}, {"name": "Cy Doe"}]
+        with (base / "s.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(
+                handle, fieldnames=["name", column] if column != "name" else ["name"]
+            )
+            writer.writeheader()
+            writer.writerows(rows)
+        result = CliRunner().invoke(
+            cli,
+            [
+                *("generate", "--signers", str(base / "s.csv"), "--mission", "gb-london"),
+                *("--out", str(base / "out"), "--date", FIXED_DATE, "--jobs", "1"),
+            ],
+            catch_exceptions=False,  # a traceback fails the test
+        )
+        assert result.exit_code in (0, 1), result.stderr
+        lines = result.stderr.strip().splitlines()
+        if lines[-1].startswith("Error: "):  # the file as a whole refused (a NUL: not text)
+            assert len(lines) == 1 and result.exit_code == 1, lines
+            return
+        assert lines[-1].split(" ", 1)[1].startswith(SUMMARY), lines[-1]
+        problems = [line for line in lines[:-1] if line.startswith("error: ")]
+        assert all(signer_row_error(column, value, line) for line in problems), problems
+        assert all(line.startswith(("error: ", "warning: ", "note: ")) for line in lines[:-1])
+        out = base / "out"
+        written = sorted(out.glob(f"{FIXED_DATE}_*.pdf"))
+        # The rows around it are always written, and every letter written opens.
+        assert 2 <= len(written) <= 3
+        skipped = column == "name" and not value.strip()  # an empty row, as spreadsheets end
+        # A city served by another mission than the one chosen: a note, not an error.
+        skipped += any(line.startswith("note: skipped 1 signer") for line in lines)
+        assert len(written) == 3 - len(problems) - skipped
+        for pdf in written:
+            assert len(pypdf.PdfReader(str(pdf)).pages) >= 1
+        if column == "name" and len(written) == 3 and len(value) < 200:
+            assert "".join(fonts.clean(folded(value)).split()) in "".join(
+                pdf_text(out / "all-letters.pdf").split()
+            )
+
+
+VARIABLES = ["personal_note", "mission.name", "organisation.name", "signatories[0].name", "city"]
+
+
+@pytest.mark.parametrize("variable", VARIABLES)
+@settings(max_examples=25, deadline=None)
+@given(value=ANY_LENGTH)
+def test_any_text_in_any_template_variable_is_its_text_or_one_line(
+    variable: str, value: str
+) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    from nkrefugees_letters import letters, missions
+    from nkrefugees_letters.errors import TemplateError
+    from nkrefugees_letters.profile import Organisation, Profile, Signatory
+
+    mission = missions.load().get("gb-london")
+    profile = Profile(Organisation("Friends"), signatories=(Signatory("Jane Doe"),))
+    extra = {}
+    if variable == "mission.name":
+        mission = replace(mission, name=value)
+    elif variable == "organisation.name":
+        profile = replace(profile, organisation=Organisation(value))
+    elif variable == "signatories[0].name":
+        profile = replace(profile, signatories=(Signatory(value),))
+    elif variable == "personal_note":
+        extra["personal_note"] = value
+    context = letters.context(
+        mission, profile, date(2026, 9, 24), "en", profile.signatories, **extra
+    )
+    if variable == "city":
+        context["city"] = value
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.md"
+        front = "---\nlanguage: en\nsubject: s\nrecipient: [r]\nsalutation: d\nclosing: c\n---\n"
+        path.write_text(front + f"[{{{{ {variable} }}}}]\n", encoding="utf-8")
+        try:
+            text = render.render(render.load_template(path), context)
+        except TemplateError as error:
+            assert len(folded(value)) > render.MAX_TEXT - 10
+            assert str(error) == (
+                f"{path}: the template prints more than 100,000 characters, far more than a "
+                "letter needs — look for a loop or a macro that never ends"
+            )
+        else:
+            assert text.blocks[0].plain == f"[{folded(value)}]"

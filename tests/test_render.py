@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from datetime import date
@@ -396,3 +397,177 @@ def test_export_never_replaces_a_file_without_force(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("---\nlanguage: en\n")
     # A folder gets the template's own file name.
     assert render.export_template("appeal.zh", "en", tmp_path) == tmp_path / "appeal.zh.md"
+
+
+# --- templates that would exhaust the machine ---------------------------------------
+
+TOO_MUCH = " far more than a letter needs — look for a loop or a macro that never ends"
+HOSTILE = {
+    "a power of a power": (
+        "{{ ((10 ** 1000) ** 1000) ** 1000 }}",
+        f"letter.md:10: {FORBIDS}'**' would make a number too large for a letter{HINT}",
+    ),
+    "a product of large numbers": (
+        "{% set n = 10 ** 1000 %}{{ n * n * n * n }}",
+        f"letter.md:10: {FORBIDS}'*' would make a number too large for a letter{HINT}",
+    ),
+    "nested loops over long texts": (
+        "{% set s = 'x' * 50000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}",
+        "letter.md:10: the template repeats a loop or a call more than 100,000 times," + TOO_MUCH,
+    ),
+    "a loop printing a long text": (
+        "{% set s = 'x' * 50000 %}{% for a in s %}{{ s }}{% endfor %}",
+        "letter.md: the template prints more than 100,000 characters," + TOO_MUCH,
+    ),
+    "doubling with ~": (
+        "{% set a = 'x' * 1000 %}{% set a = a ~ a %}{% set a = a ~ a %}{% set a = a ~ a %}"
+        "{% set a = a ~ a %}{% set a = a ~ a %}{% set a = a ~ a %}{% set a = a ~ a %}{{ a }}",
+        f"letter.md:10: {FORBIDS}'~' would make a length of 128000{HINT}",
+    ),
+    "doubling with +": (
+        "{% set a = 'x' * 60000 %}{{ a + a }}",
+        f"letter.md:10: {FORBIDS}'+' would make a length of 120000{HINT}",
+    ),
+    "a macro doubling its argument": (
+        "{% macro d(s, n) %}{{ d(s ~ s, n - 1) if n else s }}{% endmacro %}{{ d('x', 40) }}",
+        f"letter.md:10: {FORBIDS}'~' would make a length of 131072{HINT}",
+    ),
+    "a macro calling itself twice": (
+        "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}"
+        "{{ f(40) }}",
+        "letter.md:10: the template repeats a loop or a call more than 100,000 times," + TOO_MUCH,
+    ),
+    "a slow loop": (
+        "{% set s = 'x' * 99999 %}{% for a in s %}{{ s|list|sort|first }}{% endfor %}",
+        "letter.md:10: the template took more than 3 seconds," + TOO_MUCH,
+    ),
+    "bytes of any length": (
+        "{{ (1).to_bytes(1000000000, 'big') }}",
+        f"letter.md:10: {FORBIDS}access to attribute 'to_bytes' of 'int' object is unsafe.{HINT}",
+    ),
+    "a translation table that expands": (
+        "{{ 'aaaa'.translate({97: 'x' * 90000}) }}",
+        f"letter.md:10: {FORBIDS}access to attribute 'translate' of 'str' object is unsafe." + HINT,
+    ),
+    "a sum of lists": (
+        "{{ ([['x'] * 90000] * 90000)|sum(start=[]) }}",
+        f"letter.md:10: {FORBIDS}'sum' adds numbers; use join for texts{HINT}",
+    ),
+    "a list of lists printed": (
+        "{% set a = ['x'] * 90000 %}{{ ([a] * 90000)|string }}",
+        f"letter.md:10: {FORBIDS}a list is not a text: print its items with |join(', '){HINT}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_template_that_would_exhaust_the_machine_is_one_line(tmp_path: Path, case: str) -> None:
+    body, expected = HOSTILE[case]
+    assert error(tmp_path, body + "\n") == expected
+
+
+def test_a_recursive_loop_counts_its_steps(tmp_path: Path) -> None:
+    body = "{% for x in [[1, [2]]] recursive %}{{ loop(x) if x is iterable else x }}{% endfor %}\n"
+    assert rendered(tmp_path, body).blocks[0].plain == "12"
+    # Ten items at each of eight levels: 10**8 iterations, stopped after 100,000.
+    fanning = (
+        "{% set s = 'xxxxxxxxxx' %}{% for x in [s] recursive %}"
+        "{% if loop.depth < 9 %}{{ loop(s) }}{% endif %}{% endfor %}\n"
+    )
+    assert "repeats a loop or a call more than 100,000 times" in error(tmp_path, fanning)
+
+
+def test_the_budget_is_per_letter(tmp_path: Path) -> None:
+    # 60,000 steps in one letter is fine; two letters do not add up.
+    body = "{% set s = 'x' * 60000 %}{% for a in s %}{% endfor %}done\n"
+    for _ in range(2):
+        assert rendered(tmp_path, body).blocks[0].plain == "done"
+
+
+@pytest.mark.parametrize(
+    "case", ["a power of a power", "nested loops over long texts", "doubling with ~"]
+)
+def test_within_10_seconds_and_500_mb(tmp_path: Path, case: str) -> None:
+    # In a process of its own, so that its peak memory is its own.
+    import subprocess
+    import sys
+
+    path = template_file(tmp_path, HOSTILE[case][0] + "\n")
+    script = (
+        "import resource, sys, time\n"
+        "from click.testing import CliRunner\n"
+        "from nkrefugees_letters.cli import cli\n"
+        "start = time.monotonic()\n"
+        f"r = CliRunner().invoke(cli, ['preview', '--mission', 'us-chicago', '--template', "
+        f"{str(path)!r}])\n"
+        # VmHWM: this program's peak; ru_maxrss would count the pytest process forked.
+        "peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+        "print(r.exit_code, time.monotonic() - start, "
+        "(peak or [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss])[0])\n"
+        "print(r.stderr, end='', file=sys.stderr)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(root)},  # the session's warm mission cache
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,  # the process, start-up included, on a busy machine
+        check=False,
+    )
+    code, seconds, peak_kb = result.stdout.split()[-3:]
+    assert code == "1"
+    assert float(seconds) < 10, result  # the command itself: loading, rendering, failing
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith(f"Error: {path}:"), result.stderr
+    assert int(peak_kb) * 1024 < 500_000_000
+
+
+# --- templates see values, never objects --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (
+            "mission",
+            "mission is a record of fields, not a text: print one of them, e.g. {{ mission.name }}",
+        ),
+        (
+            "mission|upper",
+            "mission is a record of fields, not a text: print one of them, e.g. {{ mission.name }}",
+        ),
+        (
+            "'%s' % mission",
+            "mission is a record of fields, not a text: print one of them, e.g. {{ mission.name }}",
+        ),
+        (
+            "mission ~ ''",
+            "mission is a record of fields, not a text: print one of them, e.g. {{ mission.name }}",
+        ),
+        (
+            "mission.address",
+            "address is a record of fields, not a text: print one of them, "
+            "e.g. {{ address.lines }}",
+        ),
+        ("self", "a TemplateReference is not a text a letter can print"),
+        ("mission.address.lines", "a list is not a text: print its items with |join(', ')"),
+    ],
+)
+def test_an_object_is_never_printed(tmp_path: Path, expression: str, expected: str) -> None:
+    assert (
+        error(tmp_path, f"{{{{ {expression} }}}}\n") == f"letter.md:10: {FORBIDS}{expected}{HINT}"
+    )
+
+
+def test_no_field_gives_a_path_on_disk(tmp_path: Path) -> None:
+    message = error(tmp_path, "{{ mission.origin }}\n")
+    assert message.startswith("letter.md:10: mission has no field 'origin' — its fields: id, ")
+    assert "origin" not in message.split("—", 1)[1]
+    sender = Profile(organisation=Organisation("Friends", logo=tmp_path / "logo.png"))
+    message = error(tmp_path, "{{ organisation.logo }}\n", sender=sender)
+    assert message == (
+        "letter.md:10: organisation has no field 'logo' — "
+        "its fields: name, address, email, phone, website, country"
+    )
