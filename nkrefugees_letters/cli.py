@@ -38,7 +38,10 @@ else:  # loaded when a command first uses them: --help needs none (see lazyimpor
             *("phones", "postal"),
         )
     )
-from . import cliopts  # after the lazy modules, which these two import
+from . import (
+    cliopts,  # after the lazy modules, which these two import
+    sheet,  # the standard library only: CSV cells a spreadsheet does not compute
+)
 from .cli_verify import missions_verify
 
 if TYPE_CHECKING:
@@ -737,7 +740,7 @@ def missions_list(country: str, kind: str | None, fmt: str, data_paths: tuple[Pa
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=missions.CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(missions.to_row(m) for m in chosen)
+        writer.writerows(sheet.neutral_row(missions.to_row(m)) for m in chosen)
         click.echo(buffer.getvalue(), nl=False)
         return
     rows = [("ID", "KIND", "CITY", "STATUS", "CONFIDENCE")]

@@ -615,3 +615,12 @@ def test_stats_counts_posts_against_the_ministry(run: Run) -> None:
     assert "176 embassy (the ministry's count: 176)" in result.stdout
     assert "open posts without a source: none" in result.stdout
     assert "  official-copy " in result.stdout
+
+
+def test_list_as_csv_neutralises_formula_cells(run: Run, write_yaml: WriteYaml) -> None:
+    hostile = _entry(extra="    note: '=HYPERLINK(\"http://x.org\")'")
+    path = write_yaml("m.yaml", hostile.replace("Consulate General in Testville", "'@SUM(1,1)'"))
+    result = run("missions", "list", "--country", "US", "--format", "csv", "--data", str(path))
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["us-testville"]["name"] == "'@SUM(1,1)"
+    assert rows["us-washington"]["phone"].startswith("'+1 ")
