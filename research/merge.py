@@ -180,9 +180,7 @@ def to_schema_2(mission: dict[str, Any]) -> None:
     mission.pop("verified", None)
     if mission["confidence"] != "none" and not mission.get("source"):
         mission["confidence"] = "none"
-    kind = mission.pop("source_kind", "")
-    if kind and kind not in ("mission", "mfa") and mission["confidence"] == "official":
-        mission["confidence"] = "single"
+    mission.pop("source_kind", None)  # the round's own word; confidence already says it
     if mission["confidence"] == "none" and not mission.get("source"):
         mission.pop("source_date", None)
         mission.pop("source_date_kind", None)
