@@ -44,7 +44,8 @@ WHEN = "2026-09-24"
 
 def letter_json(folder: Path) -> Path:
     """The Chicago letter's text, as the floor script and the other tools need it."""
-    from nkrefugees_letters import batch, fonts, layout, letters, missions, signers
+    from nkrefugees_letters import batch, letters, missions, signers
+    from nkrefugees_letters.pdf import fonts, layout
     from nkrefugees_letters.profile import Profile
 
     mission = missions.load().get("us-chicago")
@@ -213,7 +214,8 @@ def report(label: str, ms: float, floor: float) -> None:
 def layout_only(folder: Path, count: int) -> tuple[float, float, float]:
     """ms per letter, in this process, for the same per-signer letters written as
     separate files, as one print file, and as both the way a batch does (laid out once)."""
-    from nkrefugees_letters import batch, fonts, layout, letters, missions, signers
+    from nkrefugees_letters import batch, letters, missions, signers
+    from nkrefugees_letters.pdf import fonts, layout
     from nkrefugees_letters.profile import Profile
 
     mission = missions.load().get("us-chicago")
@@ -394,7 +396,7 @@ def main() -> None:
             [
                 sys.executable,
                 "-c",
-                "from nkrefugees_letters import placeindex as p; p.open_index()",
+                "from nkrefugees_letters.places import index as p; p.open_index()",
             ],
             check=True,
         )

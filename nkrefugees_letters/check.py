@@ -17,11 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import fonts, i18n, layout, letters, missions, profile, render, yamlio
+from . import i18n, letters, missions, profile, yamlio
 from .errors import DataError, LettersError
 from .missions import Directory, Mission
+from .pdf import fonts, layout
 from .profile import Organisation, Profile, Signatory
 from .resources import missions_file
+from .text import render
 
 MAX_AGE_MONTHS = 12
 """Default age (months) after which a mission's source should be looked at again."""

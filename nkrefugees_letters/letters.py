@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import fonts, i18n, layout, output, places, render
+from . import i18n, output, places
 from .errors import LayoutError, LettersError, TemplateError
 from .missions import Directory, Mission, closed_error
+from .pdf import fonts, layout
 from .profile import Profile, Signatory, check_text
+from .text import render
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ For each mission it finds the gazetteer city it is in (places.mission_place) and
   asks which London without loading the gazetteer.
 
 Nothing else is touched, and running it twice changes nothing. It is run by research/merge.py
-after every update; tests/test_missions.py fails when the file needs it again.
+after every update; tests/missions/test_missions.py fails when the file needs it again.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 import pytest
 
-from nkrefugees_letters import cli, letters, missions, profile, render
+from nkrefugees_letters import cli, letters, missions, profile
+from nkrefugees_letters.text import render
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nkrefugees_letters import images, layout
+from nkrefugees_letters import images
 from nkrefugees_letters.errors import LayoutError
+from nkrefugees_letters.pdf import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 

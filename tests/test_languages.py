@@ -24,9 +24,11 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
-from nkrefugees_letters import fonts, i18n, layout, letters, missions, render
+from nkrefugees_letters import i18n, letters, missions
+from nkrefugees_letters.pdf import fonts, layout
 from nkrefugees_letters.profile import Organisation, Profile, Signatory
-from nkrefugees_letters.render import LetterText
+from nkrefugees_letters.text import render
+from nkrefugees_letters.text.render import LetterText
 
 from . import glyphs
 from .conftest import FIXED_DATE, pdf_pages, pdf_text, written_path

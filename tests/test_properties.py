@@ -16,8 +16,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nkrefugees_letters import fonts, render, signers, yamlio
+from nkrefugees_letters import signers, yamlio
 from nkrefugees_letters.cli import cli
+from nkrefugees_letters.pdf import fonts
+from nkrefugees_letters.text import render
 
 from .conftest import FIXED_DATE, pdf_text
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .. import cliopts, i18n, layout, letters, places, profile, render, yamlio
+from .. import cliopts, i18n, letters, places, profile, yamlio
 from ..errors import DataError, LettersError, TemplateError
 from ..missions import Directory
+from ..pdf import layout
+from ..text import render
 
 RENDER_LOCK = threading.Lock()
 """reportlab shares fonts and parsed paragraphs between documents of one process, so the

@@ -1,0 +1,249 @@
+"""Missions: the directory of PRC embassies and consulates — the public face of its modules.
+
+The directory's data types live in :mod:`.mission_types`, reading and checking a file in
+:mod:`.mission_file`, and the ways a mission is listed in :mod:`.mission_listing`; this
+module holds the :class:`Directory` with its look-ups and :func:`load`, and names
+everything the rest of nkletters uses, so that ``missions.X`` is the one way in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .. import yamlio
+from ..errors import DataError, MissionClosed, MissionNotFound
+from ..resources import missions_file
+from .listing import (
+    CONFIDENCE_TEXT,
+    CSV_COLUMNS,
+    LABEL_WIDTH,
+    describe,
+    status_text,
+    to_record,
+    to_row,
+)
+from .loader import check_file, load_file
+from .model import (
+    ADDRESS_FIELDS,
+    CONFIDENCE_LEVELS,
+    CONFIRMED_LEVELS,
+    KIND_LABELS,
+    KINDS,
+    MISSION_FIELDS,
+    POSTAL_CODE_FORMATS,
+    READABLE_SCHEMAS,
+    SCHEMA_VERSION,
+    SOURCE_FIELDS,
+    STATUSES,
+    Address,
+    Mission,
+    Office,
+    Superseded,
+    postal_code_fits,
+)
+
+__all__ = [
+    "ADDRESS_FIELDS",
+    "CONFIDENCE_LEVELS",
+    "CONFIDENCE_TEXT",
+    "CONFIRMED_LEVELS",
+    "CSV_COLUMNS",
+    "KINDS",
+    "KIND_LABELS",
+    "LABEL_WIDTH",
+    "MISSION_FIELDS",
+    "POSTAL_CODE_FORMATS",
+    "READABLE_SCHEMAS",
+    "SCHEMA_VERSION",
+    "SOURCE_FIELDS",
+    "STATUSES",
+    "Address",
+    "Directory",
+    "Mission",
+    "Office",
+    "Superseded",
+    "check_file",
+    "city_keys",
+    "closed_error",
+    "compact",
+    "describe",
+    "district_keys",
+    "load",
+    "load_file",
+    "namesake_country",
+    "normalise",
+    "postal_code_fits",
+    "serves_region",
+    "status_text",
+    "to_record",
+    "to_row",
+    "when_phrase",
+]
+
+
+@dataclass(frozen=True)
+class Directory:
+    """All missions, by id, in file order."""
+
+    missions: tuple[Mission, ...]
+    sources: tuple[Path, ...]
+
+    def __iter__(self) -> Iterator[Mission]:
+        return iter(self.missions)
+
+    def get(self, mission_id: str) -> Mission:
+        """The mission with this id, or MissionNotFound with a suggestion."""
+        for mission in self.missions:
+            if mission.id == mission_id.strip().lower():
+                return mission
+        suggestion = yamlio.closest(mission_id.strip().lower(), [m.id for m in self.missions])
+        raise MissionNotFound(
+            f"no mission with id {mission_id!r}",
+            hint=(f"did you mean {suggestion!r}? " if suggestion else "")
+            + "see 'nkletters missions list'",
+        )
+
+    def select(self, *, country: str = "", kind: str = "") -> list[Mission]:
+        """Missions in ``country`` (ISO code) and of ``kind``; empty filters match all."""
+        return [
+            m
+            for m in self.missions
+            if (not country or m.country == country.strip().upper())
+            and (not kind or m.kind == kind)
+        ]
+
+    def in_city(self, city: str, country: str = "") -> list[Mission]:
+        """Missions whose city (or one of its aliases) matches, ignoring case and accents."""
+        wanted = {normalise(city), compact(city)}
+        return [
+            m
+            for m in self.missions
+            if (not country or m.country == country.strip().upper()) and wanted & city_keys(m)
+        ]
+
+    def suggest(self, city: str) -> str:
+        """``did you mean X? `` for a misspelt mission city, or an empty string."""
+        names = sorted({m.city for m in self.missions if m.is_open})
+        keyed = {normalise(n): n for n in names}
+        # A weak likeness (Travers City ~ Davao City) is left to the gazetteer,
+        # which knows the town that was meant.
+        close = difflib.get_close_matches(normalise(city), list(keyed), n=3, cutoff=0.75)
+        if not close:
+            return ""
+        return "did you mean " + " or ".join(keyed[c] for c in close) + "? "
+
+
+def closed_error(mission: Mission, directory: Directory) -> MissionClosed:
+    """The message for a letter to a closed mission: since when, and who took over."""
+    since = when_phrase(mission.closed_on)
+    hint = "choose another mission with 'nkletters missions list'"
+    if mission.successor:
+        try:
+            successor = directory.get(mission.successor)
+            hint = (
+                f"its district is now served by the {successor.name}: "
+                f"use --mission {successor.id} (or --city {successor.city!r})"
+            )
+        except MissionNotFound:
+            hint = f"its district is now served by {mission.successor}"
+    return MissionClosed(f"the {mission.name} closed{since}", hint=hint)
+
+
+def when_phrase(partial: str) -> str:
+    """' on 24 July 2020', ' in September 1988', ' in 1988' or '' for a partial ISO date."""
+    if not partial:
+        return ""
+    if len(partial) == 4:
+        return f" in {partial}"
+    year, month, *day = (int(part) for part in partial.split("-"))
+    month_name = date(year, month, 1).strftime("%B")
+    return f" on {day[0]} {month_name} {year}" if day else f" in {month_name} {year}"
+
+
+def normalise(name: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a place name."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[\W_]+", " ", stripped).split())
+
+
+def compact(name: str) -> str:
+    """:func:`normalise` without spaces, so that "Washington DC" meets "Washington, D.C."."""
+    return normalise(name).replace(" ", "")
+
+
+def city_keys(mission: Mission) -> set[str]:
+    """Every form of the mission's city that ``--city`` accepts, normalised.
+
+    The locality, the aliases, "locality region" and the city part of the id
+    (``au-sydney`` → sydney), each also without spaces.
+    """
+    names = [mission.city, *mission.aliases, mission.id[3:].replace("-", " ")]
+    if mission.address.region:
+        names += [f"{name} {mission.address.region}" for name in (mission.city, *mission.aliases)]
+    return {normalise(n) for n in names} | {compact(n) for n in names}
+
+
+_GENERIC_SUFFIX = re.compile(r" (province|state|prefecture|region|territory|county)$")
+
+
+def district_keys(entry: str) -> set[str]:
+    """Normalised forms of one consular district entry, for matching against a region.
+
+    "Limpopo Province" also matches "Limpopo", and "Newfoundland & Labrador" matches
+    "Newfoundland and Labrador".
+    """
+    key = normalise(entry.replace("&", " and "))
+    return {key, _GENERIC_SUFFIX.sub("", key)} - {""}
+
+
+def serves_region(mission: Mission, region_names: Iterable[str]) -> str:
+    """The consular district entry of ``mission`` naming one of ``region_names``, or ''."""
+    wanted = {normalise(n.replace("&", " and ")) for n in region_names} - {""}
+    for entry in mission.consular_district:
+        if district_keys(entry) & wanted:
+            return entry
+    return ""
+
+
+_NAMESAKE = re.compile(r"^(?P<name>.+?) \((?:(?P<region>.+), )?(?P<country>[A-Z]{2})\)$")
+
+
+def namesake_country(label: str) -> str:
+    """The country code at the end of a namesake label such as ``London (Ontario, CA)``."""
+    match = _NAMESAKE.match(label)
+    return match["country"] if match else ""
+
+
+def load(extra: Sequence[Path] = ()) -> Directory:
+    """The built-in directory, with the user's files (``--data``) merged over it by id.
+
+    A mission in a later file replaces the one with the same id; new ids are added.
+    """
+    by_id: dict[str, Mission] = {}
+    paths = (missions_file(), *extra)
+    for path in paths:
+        for mission in load_file(path):
+            by_id[mission.id] = mission
+    directory = Directory(tuple(by_id.values()), tuple(paths))
+    _check_successors(directory)
+    return directory
+
+
+def _check_successors(directory: Directory) -> None:
+    ids = {m.id for m in directory.missions}
+    for mission in directory.missions:
+        if mission.successor and mission.successor not in ids:
+            path, _, line = mission.origin.rpartition(":")
+            raise DataError(
+                f"{mission.id}: successor {mission.successor!r} is not a mission id",
+                path=path,
+                line=int(line) if line.isdigit() else None,
+                hint="name the id of the mission that took over the district",
+            )

@@ -1,0 +1,442 @@
+"""Mission file: reads one directory YAML file (schema 1 or 2), checks every field, caches it.
+
+Parsing and checking the whole directory costs more than laying out a letter, so the
+checked result is kept as JSON in the user's cache folder (see :func:`load_file`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, i18n, phones, yamlio
+from ..errors import DataError
+from .model import (
+    ADDRESS_FIELDS,
+    CONFIDENCE_LEVELS,
+    COORDINATES,
+    KINDS,
+    MISSION_FIELDS,
+    OFFICE_FIELDS,
+    READABLE_SCHEMAS,
+    SCHEMA_1_ONLY,
+    SCHEMA_VERSION,
+    SOURCE_DATE_KINDS,
+    STATUSES,
+    SUPERSEDED_FIELDS,
+    Address,
+    Mission,
+    Office,
+    Superseded,
+    postal_code_fits,
+)
+
+_ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+def load_file(path: Path) -> list[Mission]:
+    """Parse and validate one mission directory file, through a cache.
+
+    Parsing and validating the whole directory costs more than laying out a letter,
+    so the validated result is kept as JSON in the user's cache folder, keyed by the
+    file's path, size and modification time and by this version of nkletters.
+    """
+    key = _cache_key(path)
+    cached = _read_cache(key) if key else None
+    if cached is not None:
+        return cached
+    missions = _parse_file(path)
+    if key:
+        _write_cache(key, missions)
+    return missions
+
+
+def _cache_key(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""  # _parse_file reports the missing file
+    raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}|{SCHEMA_VERSION}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nkletters"
+
+
+def _read_cache(key: str) -> list[Mission] | None:
+    try:
+        entries = json.loads((_cache_dir() / f"missions-{key}.json").read_text("utf-8"))
+        return [_from_json(entry) for entry in entries]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # no cache, or one from another version: parse the YAML
+
+
+def _write_cache(key: str, missions: list[Mission]) -> None:
+    try:
+        folder = _cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        data = json.dumps([_to_json(m) for m in missions], ensure_ascii=False)
+        temp = folder / f".missions-{key}.{os.getpid()}.part"
+        temp.write_text(data, "utf-8")
+        os.replace(temp, folder / f"missions-{key}.json")
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+def _to_json(mission: Mission) -> dict[str, Any]:
+    entry: dict[str, Any] = _dates_to_text(dataclasses.asdict(mission))
+    return entry
+
+
+def _dates_to_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_dates_to_text(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _from_json(entry: dict[str, Any]) -> Mission:
+    entry["address"] = _address_from_json(entry["address"])
+    for name in ("aliases", "consular_district", "namesakes"):
+        entry[name] = tuple(entry[name])
+    entry["names"] = tuple((lang, name) for lang, name in entry["names"])
+    for name in ("source_date", "source_copy_date"):
+        entry[name] = _date_from_json(entry[name])
+    office = entry["consular_office"]
+    if office:
+        office["address"] = _address_from_json(office["address"])
+        office["source_date"] = _date_from_json(office["source_date"])
+        entry["consular_office"] = Office(**office)
+    entry["superseded"] = tuple(
+        Superseded(**{**old, "source_date": _date_from_json(old["source_date"])})
+        for old in entry["superseded"]
+    )
+    return Mission(**entry)
+
+
+def _address_from_json(address: dict[str, Any]) -> Address:
+    return Address(**{**address, "lines": tuple(address["lines"])})
+
+
+def _date_from_json(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _parse_file(path: Path) -> list[Mission]:
+    found, problems = _read_file(path, collect=False)
+    assert not problems  # without collect, the first problem raises
+    return found
+
+
+def check_file(path: Path) -> tuple[list[Mission], list[DataError]]:
+    """Every valid mission of one file, and every problem found in it.
+
+    The loader's "collect all errors" mode, for ``nkletters check``: each broken
+    mission is reported and left out instead of stopping at the first.
+    """
+    return _read_file(path, collect=True)
+
+
+def _gathering(collect: bool) -> contextlib.AbstractContextManager[list[DataError]]:
+    """Record the problems of optional fields when collecting; else raise the first."""
+    return yamlio.collecting() if collect else contextlib.nullcontext([])
+
+
+def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataError]]:
+    problems: list[DataError] = []
+    try:
+        raw = yamlio.load_file(path)
+        with _gathering(collect) as collected:
+            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
+            entries = list(top.items("missions"))
+        problems += collected
+        version = top.text("schema_version", required=True)
+        if version not in READABLE_SCHEMAS:
+            raise DataError(
+                f"schema_version {version!r} is not supported",
+                path=path,
+                line=top.line("schema_version"),
+                hint="this version of nkletters reads schema_version "
+                + " or ".join(repr(v) for v in READABLE_SCHEMAS),
+            )
+    except DataError as error:
+        if not collect:
+            raise
+        return [], [*problems, error]
+    missions: list[Mission] = []
+    seen: dict[str, int] = {}
+    for index, entry in entries:
+        try:
+            with _gathering(collect) as collected:
+                mission = _mission(entry, path, index, version)
+            problems += collected
+            line = yamlio.line_of(entry) or 0
+            if mission.id in seen:
+                raise DataError(
+                    f"missions[{index}].id: duplicate id {mission.id!r} "
+                    f"(first on line {seen[mission.id]})",
+                    path=path,
+                    line=line,
+                    hint="each mission needs its own id",
+                )
+        except DataError as error:
+            if not collect:
+                raise
+            problems.append(error)  # one mission at a time, so that every broken one is told
+            continue
+        seen[mission.id] = line
+        missions.append(mission)
+    return missions, problems
+
+
+def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION) -> Mission:
+    allowed = MISSION_FIELDS + SCHEMA_1_ONLY if version == "1" else MISSION_FIELDS
+    fields = yamlio.Fields(raw, path, f"missions[{index}]", allowed)
+    mission_id = fields.text("id", required=True).lower()
+    if not _ID.match(mission_id):
+        raise fields.error(
+            f"id: {mission_id!r} is not of the form 'cc-city'",
+            fields.line("id"),
+            hint="country code, a hyphen, the city in lower-case ASCII (e.g. us-chicago)",
+        )
+    address_fields = fields.mapping("address", ADDRESS_FIELDS, required=True)
+    assert address_fields is not None
+    address = _address(address_fields)
+    host = _host_country(fields)
+    if mission_id[:2] != (host or address.country).lower():
+        raise fields.error(
+            f"id: {mission_id!r} should start with the country code "
+            f"{(host or address.country).lower()!r}",
+            fields.line("id"),
+        )
+    status = fields.choice("status", STATUSES, default="open")
+    for key in ("source", "website", "district_source", "source_copy"):
+        _check_url(fields, key)
+    if status == "closed" and not fields.has("closed_on"):
+        raise fields.error(
+            "closed_on: a closed mission needs the date it closed", fields.line("status")
+        )
+    latitude, longitude, coordinates = _position(fields)
+    return Mission(
+        id=mission_id,
+        kind=fields.choice("kind", KINDS),
+        name=fields.text("name", required=True),
+        address=address,
+        host_country=host,
+        status=status,
+        name_zh=fields.text("name_zh"),
+        local_name=fields.text("local_name"),
+        names=_names(fields),
+        aliases=fields.text_list("aliases"),
+        phone=_phone(fields, address.country),
+        website=fields.text("website"),
+        consular_district=fields.text_list("consular_district"),
+        latitude=latitude,
+        longitude=longitude,
+        coordinates=coordinates,
+        namesakes=fields.text_list("namesakes"),
+        closed_on=fields.partial_date("closed_on"),
+        successor=fields.text("successor").lower(),
+        head_of_mission=fields.text("head_of_mission"),
+        source=fields.text("source"),
+        source_date=fields.date("source_date"),
+        source_date_kind=_date_kind(fields),
+        district_source=fields.text("district_source"),
+        confidence=_confidence(fields, version, status, address),
+        source_copy=fields.text("source_copy"),
+        source_copy_date=fields.date("source_copy_date"),
+        consular_office=_office(fields),
+        superseded=_superseded(fields),
+        note=fields.text("note"),
+        origin=f"{path}:{yamlio.line_of(raw)}",
+    )
+
+
+def _address(fields: yamlio.Fields) -> Address:
+    country = fields.text("country", required=True).upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise fields.error(
+            f"country: expected a two-letter ISO 3166-1 code, got {country!r}",
+            fields.line("country"),
+        )
+    if not i18n.is_country_code(country):
+        raise fields.error(
+            f"country: {country!r} is not an ISO 3166-1 country code",
+            fields.line("country"),
+            hint="use the two-letter code, e.g. GB for the United Kingdom",
+        )
+    postal_code = fields.text("postal_code")
+    if postal_code and not postal_code_fits(postal_code, country):
+        raise fields.error(
+            f"postal_code: {postal_code!r} is not a postal code of {country}",
+            fields.line("postal_code"),
+            hint="copy it as the source page writes it; leave it out if no page gives it",
+        )
+    return Address(
+        lines=fields.text_list("lines"),
+        locality=fields.text("locality", required=True),
+        region=fields.text("region"),
+        postal_code=postal_code,
+        country=country,
+    )
+
+
+def _host_country(fields: yamlio.Fields) -> str:
+    host = fields.text("host_country").upper()
+    if host and not i18n.is_country_code(host):
+        raise fields.error(
+            f"host_country: {host!r} is not an ISO 3166-1 country code",
+            fields.line("host_country"),
+            hint="the two-letter code of the country the mission is accredited to",
+        )
+    return host
+
+
+def _check_url(fields: yamlio.Fields, key: str) -> None:
+    value = fields.text(key)
+    if value and not _URL.match(value):
+        yamlio.report(
+            fields.error(
+                f"{key}: expected a web address starting with http:// or https://",
+                fields.line(key),
+            )
+        )
+
+
+def _date_kind(fields: yamlio.Fields) -> str:
+    return fields.choice("source_date_kind", SOURCE_DATE_KINDS, default="page")
+
+
+def _confidence(fields: yamlio.Fields, version: str, status: str, address: Address) -> str:
+    """The confidence level, with the sources each level needs."""
+    if version == "1":
+        # Schema 1 said only whether an official page confirms the address.
+        verified = fields.boolean("verified", default=not (status == "open" and not address.lines))
+        level = "official" if verified else ("single" if address.lines else "none")
+    else:
+        level = fields.choice(
+            "confidence", CONFIDENCE_LEVELS, default="single" if address.lines else "none"
+        )
+    unsourced_v1 = version == "1" and level != "official"  # schema 1 did not ask for one
+    if level != "none" and not fields.has("source") and not unsourced_v1:
+        raise fields.error(
+            f"source: an address known at confidence {level!r} needs the URL of its page",
+            fields.line("source"),
+            hint="add 'source: https://…' and 'source_date: YYYY-MM-DD', or set 'confidence: none'",
+        )
+    if fields.has("source") and not fields.has("source_date"):
+        raise fields.error(
+            "source_date: required with source",
+            fields.line("source"),
+            hint="the date the source page shows, as YYYY-MM-DD",
+        )
+    if level == "official-copy" and not (
+        fields.has("source_copy") and fields.has("source_copy_date")
+    ):
+        raise fields.error(
+            "source_copy: an official-copy address needs the URL and date of the copy read",
+            fields.line("confidence"),
+            hint="add 'source_copy: https://…' and 'source_copy_date: YYYY-MM-DD'",
+        )
+    return level
+
+
+def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
+    latitude = fields.number("latitude", -90, 90)
+    longitude = fields.number("longitude", -180, 180)
+    if (latitude is None) != (longitude is None):
+        raise fields.error(
+            "latitude and longitude: give both or neither",
+            fields.line("latitude" if latitude is not None else "longitude"),
+        )
+    coordinates = fields.text("coordinates").lower()
+    if latitude is None and coordinates:
+        raise fields.error(
+            "coordinates: says where latitude and longitude come from, but there are none",
+            fields.line("coordinates"),
+        )
+    if latitude is not None:
+        coordinates = fields.choice("coordinates", COORDINATES, default="source")
+    return latitude, longitude, coordinates
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
+    value = fields.data.get("names")
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, yamlio.Mapping):
+        yamlio.report(
+            fields.error(
+                "names: expected a mapping of language codes to names (ja: 中華人民共和国…)",
+                fields.line("names"),
+            )
+        )
+        return ()
+    languages = [key for key in value if _LANGUAGE.match(key)]
+    names = yamlio.Fields(value, fields.path, fields.qualified("names"), languages)
+    return tuple((lang, names.text(lang)) for lang in languages if names.text(lang))
+
+
+def _phone(fields: yamlio.Fields, country: str) -> str:
+    number = fields.text("phone")
+    if number:
+        problem = phones.problem(number, country)
+        if problem:
+            yamlio.report(
+                fields.error(
+                    f"phone: {number!r} {problem}",
+                    fields.line("phone"),
+                    hint="copy the number as the source page gives it, with its country code",
+                )
+            )
+            return ""
+    return number
+
+
+def _office(fields: yamlio.Fields) -> Office | None:
+    office = fields.mapping("consular_office", OFFICE_FIELDS)
+    if office is None:
+        return None
+    address_fields = office.mapping("address", ADDRESS_FIELDS, required=True)
+    assert address_fields is not None
+    _check_url(office, "source")
+    return Office(
+        address=_address(address_fields),
+        source=office.text("source", required=True),
+        source_date=office.date("source_date", required=True),
+        source_date_kind=_date_kind(office),
+        note=office.text("note"),
+    )
+
+
+def _superseded(fields: yamlio.Fields) -> tuple[Superseded, ...]:
+    old: list[Superseded] = []
+    for index, raw in fields.items("superseded"):
+        entry = yamlio.Fields(
+            raw, fields.path, fields.qualified(f"superseded[{index}]"), SUPERSEDED_FIELDS
+        )
+        _check_url(entry, "source")
+        old.append(
+            Superseded(
+                address=entry.text("address", required=True),
+                source=entry.text("source"),
+                source_date=entry.date("source_date"),
+                source_date_kind=_date_kind(entry),
+                note=entry.text("note"),
+            )
+        )
+    return tuple(old)

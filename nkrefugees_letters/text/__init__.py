@@ -1,0 +1,1 @@
+"""The letter's words: templates rendered in Jinja2's sandbox into a LetterText."""
