@@ -15,7 +15,9 @@ import pytest
 from click.testing import Result
 
 from nkrefugees_letters import batch, letters, missions, signers
+from nkrefugees_letters.batch import planning
 from nkrefugees_letters.pdf import fonts, layout
+from nkrefugees_letters.pdf.printfile import PrintFile
 from nkrefugees_letters.profile import Profile
 from tests.conftest import FIXED_DATE, pdf_pages, pdf_text
 
@@ -49,6 +51,13 @@ missions:
   successor: is-akureyri
   verified: 'false'
 """
+
+
+def compose_job(
+    job: batch.Job, profile: Profile, options: letters.LetterOptions
+) -> layout.Letter:
+    """The letter a batch writes for ``job`` (letters.compose with its signers)."""
+    return letters.compose(job.mission, profile, options, signers=job.signers)
 
 
 @pytest.fixture
@@ -291,12 +300,12 @@ def test_print_file_embeds_each_font_once_and_numbers_pages_per_letter(tmp_path:
     options = letters.LetterOptions(when=date(2026, 9, 24))
     people = tuple(signers.Signer(n + 2, f"Signer {n}", "Volunteer") for n in range(24))
     many = batch.Job(0, directory.get("gb-london"), "x.pdf", people)
-    long_letter = batch.compose(many, Profile(), options)
+    long_letter = compose_job(many, Profile(), options)
     short_letter = letters.compose(directory.get("us-chicago"), Profile(), options)
     alone = layout.render_pdf(long_letter).pages
     assert alone >= 2
     buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer)
+    print_file = PrintFile(buffer)
     assert print_file.add(long_letter) == alone
     assert print_file.add(short_letter) == 1
     assert print_file.add(long_letter) == alone
@@ -325,7 +334,7 @@ def test_print_file_pages_match_single_letters(tmp_path: Path) -> None:
     directory = missions.load()
     options = letters.LetterOptions(when=date(2026, 9, 24))
     buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer, duplex=True)
+    print_file = PrintFile(buffer, duplex=True)
     expected = 0
     for mission_id in ("us-chicago", "gb-london", "kr-seoul", "jp-tokyo"):
         letter = letters.compose(directory.get(mission_id), Profile(), options)
@@ -465,7 +474,7 @@ def test_print_file_embeds_the_logo_once(tmp_path: Path) -> None:
     profile = Profile(organisation=Organisation("Friends of Refugees", logo=logo))
     directory = missions.load()
     buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer)
+    print_file = PrintFile(buffer)
     for mission_id in ("us-chicago", "gb-london", "kr-seoul"):
         options = letters.LetterOptions(when=date(2026, 9, 24))
         print_file.add(letters.compose(directory.get(mission_id), profile, options))
@@ -492,22 +501,19 @@ def test_print_file_from_recorded_pages_matches_laying_out_again() -> None:
             [("us-chicago", "Zoë Ångström"), ("kr-seoul", "김민준"), ("jp-tokyo", "山田 花子")]
         )
     ]
-    fonts.plan_encoding(batch._encoding(chosen, Profile(), options))
-    try:
-        composed = [batch.compose(job, Profile(), options) for job in chosen]
-        rendered = [layout.render_pdf(letter) for letter in composed]
-        assert all(pdf.page_records is not None for pdf in rendered)
-        replayed, laid_out = io.BytesIO(), io.BytesIO()
-        first, second = (
-            layout.PrintFile(replayed, duplex=True),
-            layout.PrintFile(laid_out, duplex=True),
-        )
-        for letter, pdf in zip(composed, rendered, strict=True):
-            assert pdf.page_records is not None
-            assert first.add_pages(pdf.page_records) == second.add(letter) == pdf.pages
-        assert first.close() == second.close()
-    finally:
-        fonts.plan_encoding({})
+    plan = planning.encoding(chosen, Profile(), options)
+    composed = [compose_job(job, Profile(), options) for job in chosen]
+    rendered = [layout.render_pdf(letter, plan) for letter in composed]
+    assert all(pdf.page_records is not None for pdf in rendered)
+    replayed, laid_out = io.BytesIO(), io.BytesIO()
+    first, second = (
+        PrintFile(replayed, duplex=True, plan=plan),
+        PrintFile(laid_out, duplex=True, plan=plan),
+    )
+    for letter, pdf in zip(composed, rendered, strict=True):
+        assert pdf.page_records is not None
+        assert first.add_pages(pdf.page_records) == second.add(letter) == pdf.pages
+    assert first.close() == second.close()
     assert _contents(replayed.getvalue()) == _contents(laid_out.getvalue())
     text = " ".join(
         p.extract_text() for p in pypdf.PdfReader(io.BytesIO(replayed.getvalue())).pages
@@ -522,9 +528,9 @@ def test_a_character_outside_the_plan_is_laid_out_again_for_the_print_file(
     directory = missions.load()
     when = letters.LetterOptions(when=date(2026, 9, 24), out_dir=tmp_path / "out")
     job = batch.Job(0, directory.get("gb-london"), "x.pdf", (signers.Signer(2, "Zoë", "Ms"),))
-    fonts.plan_encoding({})  # a plan that knows nothing: "ë" and "’" are outside it
-    assert layout.render_pdf(batch.compose(job, Profile(), when)).page_records is None
-    monkeypatch.setattr(batch, "_encoding", lambda *_: {})
+    nothing = fonts.EncodingPlan()  # a plan that knows nothing: "ë" and "’" are outside it
+    assert layout.render_pdf(compose_job(job, Profile(), when), nothing).page_records is None
+    monkeypatch.setattr(planning, "encoding", lambda *_: nothing)
     people = tmp_path / "people.csv"
     people.write_text(
         "name,city,country\nZoë Ångström,London,GB\nŁukasz Żółć,Manchester,GB\n", encoding="utf-8"
@@ -602,18 +608,15 @@ def test_recorded_pages_with_logo_signatures_languages_and_page_breaks(tmp_path:
         compose("kr-seoul", profile, language="ko"),
         long_letter(),
     ]
-    fonts.plan_encoding(fonts.encoding_plan(s for x in samples for s in layout.printed_strings(x)))
-    try:
-        replayed, laid_out = io.BytesIO(), io.BytesIO()
-        first, second = layout.PrintFile(replayed), layout.PrintFile(laid_out)
-        for letter in samples:
-            records = layout.render_pdf(letter).page_records
-            assert records is not None
-            assert first.add_pages(records) == second.add(letter)
-        first.close()
-        second.close()
-    finally:
-        fonts.plan_encoding({})
+    plan = fonts.encoding_plan(s for x in samples for s in layout.printed_strings(x))
+    replayed, laid_out = io.BytesIO(), io.BytesIO()
+    first, second = PrintFile(replayed, plan=plan), PrintFile(laid_out, plan=plan)
+    for letter in samples:
+        records = layout.render_pdf(letter, plan).page_records
+        assert records is not None
+        assert first.add_pages(records) == second.add(letter)
+    first.close()
+    second.close()
     ours, theirs = (pypdf.PdfReader(io.BytesIO(b.getvalue())) for b in (replayed, laid_out))
     assert len(ours.pages) == len(theirs.pages) > len(samples)
     for mine, other in zip(ours.pages, theirs.pages, strict=True):

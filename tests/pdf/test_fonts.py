@@ -185,12 +185,8 @@ def test_a_planned_encoding_gives_every_file_the_same_font_subsets() -> None:
     signer = (Signatory("Zoë Núñez", "Señora"),)
     london = letters.compose(directory.get("gb-london"), Profile(), options, signatories=signer)
     plan = fonts.encoding_plan([*layout.printed_strings(chicago), *layout.printed_strings(london)])
-    fonts.plan_encoding(plan)
-    try:
-        first = _font_programs(layout.render_pdf(chicago).data)
-        second = _font_programs(layout.render_pdf(london).data)
-    finally:
-        fonts.plan_encoding({})
+    first = _font_programs(layout.render_pdf(chicago, plan).data)
+    second = _font_programs(layout.render_pdf(london, plan).data)
     assert first and first.keys() == second.keys()
     assert all(first[name] == second[name] for name in first)
     # The name is the font's own, not the document's count of fonts.

@@ -13,7 +13,7 @@ import pytest
 from reportlab.platypus import Paragraph
 
 from nkrefugees_letters import letters, missions
-from nkrefugees_letters.pdf import fonts, layout
+from nkrefugees_letters.pdf import fonts, layout, reuse
 from nkrefugees_letters.pdf.layout import PAPERS
 from nkrefugees_letters.profile import Organisation, Profile, Signatory
 from nkrefugees_letters.text.render import Block, LetterText, Run
@@ -280,14 +280,11 @@ def test_paragraphs_drawn_from_memory_match_drawing_afresh(
         long_letter(),
     ]
     texts = [s for letter in samples for s in layout.printed_strings(letter)]
-    fonts.plan_encoding(fonts.encoding_plan(texts))
-    try:
-        # Twice each: the second time every shared paragraph is drawn from memory.
-        remembered = [layout.render_pdf(letter).data for letter in samples * 2]
-        monkeypatch.setattr(layout._SettledParagraph, "draw", Paragraph.draw)
-        afresh = [layout.render_pdf(letter).data for letter in samples * 2]
-    finally:
-        fonts.plan_encoding({})
+    plan = fonts.encoding_plan(texts)
+    # Twice each: the second time every shared paragraph is drawn from memory.
+    remembered = [layout.render_pdf(letter, plan).data for letter in samples * 2]
+    monkeypatch.setattr(reuse.SettledParagraph, "draw", Paragraph.draw)
+    afresh = [layout.render_pdf(letter, plan).data for letter in samples * 2]
     for ours, theirs in zip(remembered, afresh, strict=True):
         assert _page_streams(ours) == _page_streams(theirs)
 

@@ -1,0 +1,455 @@
+"""Reuse: the one module that reaches into reportlab's private attributes, for what a batch reuses.
+
+A batch is fast because it does once what reportlab would do for every letter: a page
+laid out for the letter's own file goes into the print file as it is (:class:`Page`,
+:func:`record_page`, :func:`replay`), a paragraph keeps its line breaks and drawing
+operators (:class:`SettledParagraph`), a block of address lines drawn once is repeated
+(:func:`code_mark`), and a document of thousands of pages is written as it grows
+(:class:`PageCanvas` with ``stream=True``). reportlab offers no public way to do any of
+this, so it is done here with its private attributes (``canvas._code``, ``_doc``,
+``_formsinuse``, ``_fontname``, ``doc._startBuild``, ``_setPageTemplate``,
+``frame._atTop``, ``_timeStamp``…), which may change in any release. That is why
+pyproject.toml bounds reportlab to the major versions these were read from (4 and 5),
+and why no other module touches them: a new reportlab is checked here, and by the tests
+that compare recorded pages with pages laid out afresh.
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Paragraph
+from reportlab.platypus.paragraph import _handleBulletWidth
+from reportlab.rl_config import _FUZZ
+
+from . import cjk
+
+# --- the encoding plan a document is built under ------------------------------------------
+
+_PLAN_ATTRIBUTE = "nkletters_plan"
+
+
+def attach_plan(canvas: Canvas, plan: object | None) -> None:
+    """Build ``canvas``'s document under ``plan`` (a fonts.EncodingPlan, or None).
+
+    The batch fonts read it from the document they are given (:func:`plan_of`).
+    """
+    setattr(canvas._doc, _PLAN_ATTRIBUTE, plan)
+
+
+def plan_of(doc: object) -> Any:
+    """The plan ``doc`` (a reportlab PDFDocument) is built under, or None."""
+    return getattr(doc, _PLAN_ATTRIBUTE, None)
+
+
+def new_font_state(font: TTFont) -> Any:
+    """A fresh per-document state (character numbering, subsets) for ``font``."""
+    return TTFont.State(font._asciiReadable, font)
+
+
+def use_in(name: str, doc: Any) -> None:
+    """Make the registered font ``name`` part of ``doc``, for a page drawn elsewhere."""
+    font = pdfmetrics.getFont(name)
+    if hasattr(font, "subset_name"):
+        font.subset_name(0, doc)
+    else:
+        doc.getInternalFontName(name)
+
+
+def encoding_is_planned(doc: object) -> bool:
+    """True when every font used in ``doc`` numbered only the planned characters."""
+    for name in getattr(doc, "fontMapping", {}):
+        planned = getattr(pdfmetrics.getFont(name), "planned", None)
+        if planned is not None and not planned(doc):
+            return False
+    return True
+
+
+def stamp(canvas: Canvas, when: date | None) -> None:
+    """Date the PDF ``when`` (midnight UTC) rather than reportlab's invariant 1 January
+    2000, which looks like a bug: still the same bytes for the same letter.
+    ``SOURCE_DATE_EPOCH``, when set, wins (reproducible builds)."""
+    if when is None or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return
+    stamp_ = canvas._doc._timeStamp
+    seconds = calendar.timegm(when.timetuple())
+    stamp_.t, stamp_.lt = seconds, time.gmtime(seconds)
+    stamp_.YMDhms = tuple(stamp_.lt)[:6]
+    stamp_.dhh = stamp_.dmm = 0
+    stamp_.tzname = "UTC"
+
+
+# --- finished pages, to add to another document -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A finished page as PDF drawing operators, to add to another document of the
+    batch without laying the letter out again (see :func:`replay`)."""
+
+    size: tuple[float, float]
+    code: str
+    fonts: tuple[str, ...]
+    forms: tuple[str, ...] = ()
+    """Images drawn on the page, by reportlab's name for them."""
+    objects: tuple[tuple[str, Any], ...] = ()
+    """The images' PDF objects (and their transparency masks), by internal name."""
+
+
+def record_page(canvas: Canvas) -> Page:
+    """The page being drawn on ``canvas``, as a Page."""
+    doc = canvas._doc
+    forms = tuple(dict.fromkeys(canvas._formsinuse))
+    objects = []
+    for form in forms:
+        internal = doc.getXObjectName(form)
+        image = doc.idToObject[internal]
+        objects.append((internal, image))
+        mask = getattr(image, "smask", None)  # an image's transparency is one more object
+        if mask is not None:
+            objects.append((mask.name, doc.idToObject[mask.name]))
+    return Page(
+        (float(canvas._pagesize[0]), float(canvas._pagesize[1])),
+        "\n".join(canvas._code),
+        tuple(doc.fontMapping),
+        forms,
+        tuple(objects),
+    )
+
+
+def replay(canvas: Canvas, page: Page) -> None:
+    """Add ``page`` to ``canvas``'s document as its next page."""
+    doc = canvas._doc
+    for name in page.fonts:
+        use_in(name, doc)
+    for internal, image in page.objects:
+        if internal not in doc.idToObject:
+            # The object remembers its registration in the document it came from; a
+            # copy without that mark can be registered here under the same name.
+            fresh = copy.copy(image)
+            fresh.__dict__.pop("__InternalName__", None)
+            doc.Reference(fresh, internal)
+    canvas.setPageSize(page.size)
+    canvas._code = [page.code]
+    canvas._formsinuse = list(page.forms)
+    Canvas.showPage(canvas)
+
+
+def blank_page(canvas: Canvas, size: tuple[float, float]) -> None:
+    """Add an empty page of ``size`` (a blank back) to ``canvas``'s document."""
+    canvas.setPageSize(size)
+    Canvas.showPage(canvas)
+
+
+def code_mark(canvas: Canvas) -> int:
+    """Where the drawing operators of ``canvas``'s page stand now (see :func:`code_since`)."""
+    return len(canvas._code)
+
+
+def code_since(canvas: Canvas, mark: int) -> list[str]:
+    """The operators drawn on ``canvas`` since ``mark``: to repeat with :func:`add_code`."""
+    return canvas._code[mark:]  # type: ignore[no-any-return]
+
+
+def add_code(canvas: Canvas, code: Sequence[str]) -> None:
+    """Draw operators kept from an earlier drawing on the same document."""
+    canvas._code.extend(code)
+
+
+# --- one canvas for every document ---------------------------------------------------------
+
+HeaderDrawer = Callable[[Canvas, int, int], None]
+"""Draws page ``number`` of ``total``'s running header on the canvas."""
+
+
+class PageCanvas(Canvas):  # type: ignore[misc]
+    """The canvas of every document nkletters writes.
+
+    With ``hold``, it holds back the pages of the current letter until the letter ends
+    (:meth:`end_letter`, or saving), then draws their headers ("Page 2 of 3", numbered
+    per letter) and, with ``record``, keeps each finished page as a :class:`Page`. With
+    ``stream``, each finished page is written to the file at once, so that a document
+    of thousands of pages needs no more memory than one of ten.
+    """
+
+    def __init__(
+        self,
+        filename: Any,
+        *args: Any,
+        hold: bool = False,
+        record: bool = False,
+        stream: bool = False,
+        header: HeaderDrawer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(filename, *args, **kwargs)
+        if stream:
+            # The document the canvas made, built again as one that writes as it goes,
+            # from the same settings.
+            self._doc = _StreamingPDFDocument(
+                filename,
+                compression=self._pageCompression,
+                invariant=self._doc.invariant,
+                filename=filename,
+                pdfVersion=kwargs.get("pdfVersion") or pdfdoc.PDF_VERSION_DEFAULT,
+                lang=kwargs.get("lang"),
+            )
+            self.setPageCompression(self._pageCompression)
+        self._hold = hold
+        self._held: list[dict[str, Any]] = []
+        self._header = header
+        self.records: list[Page] | None = [] if record else None
+        self.letter_pages = 0
+        """The last letter's page count, once it has ended."""
+        self.planned = True
+        """Whether the document numbered only planned characters (known once saved)."""
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        if not self._hold:
+            super().showPage()
+            return
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def end_letter(
+        self, header: HeaderDrawer | None, *, blank_back: bool = False
+    ) -> tuple[int, int]:
+        """Write the held pages; return (the letter's pages, blank pages added)."""
+        total = len(self._held)
+        for number, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            if header is not None:
+                header(self, number, total)
+            if self.records is not None:
+                self.records.append(record_page(self))
+            Canvas.showPage(self)
+        self._held = []
+        self.letter_pages = total
+        if blank_back and total % 2:
+            Canvas.showPage(self)
+            return total, 1
+        return total, 0
+
+    def save(self) -> None:
+        if self._held:
+            self.end_letter(self._header)
+        # Before saving: saving hands each font's numbering over to the file.
+        self.planned = encoding_is_planned(self._doc)
+        super().save()
+
+
+class _StreamingPDFDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
+    """A PDFDocument that writes pages and their content streams as they are added;
+    fonts, which grow as new characters appear, are written once at the end."""
+
+    _pdfVersion: tuple[int, int]  # noqa: N815 - reportlab's name
+
+    def __init__(self, handle: BinaryIO, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.out = handle
+        self.offset = 0
+        self.emitted: set[str] = set()
+        self.started = False
+
+    def _write(self, data: bytes) -> int:
+        start = self.offset
+        self.out.write(data)
+        self.offset += len(data)
+        return start
+
+    def _emit(self, name: str) -> None:
+        offset = self._write(pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self))
+        self.idToOffset[name] = offset
+        self.emitted.add(name)
+        # Keep the name registered (later references check it) but drop the object.
+        self.idToObject[name] = None
+
+    def _start(self) -> None:
+        self.started = True
+        self._pdfVersion = max(self._pdfVersion, pdfdoc.PDF_VERSION_DEFAULT)
+        self._write(pdfdoc.PDFFile(self._pdfVersion).format(self))
+        # The document information goes first, so that output.is_ours finds the
+        # creator near the start of even a very large file.
+        self.info.invariant = self.invariant
+        self._emit(self.Reference(self.info).name)
+
+    def addPage(self, page: Any) -> None:  # noqa: N802 - reportlab's name
+        if not self.started:
+            self._start()
+        before = self.objectcounter
+        super().addPage(page)
+        name = page.__InternalName__
+        self._emit(name)
+        # Formatting the page registered its content stream: write that too.
+        for number in range(before + 1, self.objectcounter + 1):
+            other = self.numberToId[number]
+            if other not in self.emitted and isinstance(self.idToObject[other], pdfdoc.PDFStream):
+                self._emit(other)
+        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
+
+    def format(self) -> bytes:
+        """Write the remaining objects, the cross-reference table and the trailer."""
+        if not self.started:
+            self._start()
+        self.Reference(self.Catalog)
+        self.Reference(self.info)
+        counter = 0
+        # Formatting an object may register new ones: walk the numbers until none is left.
+        while counter + 1 in self.numberToId:
+            counter += 1
+            name = self.numberToId[counter]
+            if name not in self.emitted:
+                self._emit(name)
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, [self.numberToId[n] for n in range(1, counter + 1)])
+        start = self._write(xref.format(self))
+        trailer = pdfdoc.PDFTrailer(
+            startxref=start,
+            Size=counter + 1,
+            Root=self.Reference(self.Catalog),
+            Info=self.Reference(self.info),
+            ID=self.ID(),
+        )
+        self._write(trailer.format(self))
+        return b""  # everything is already in the file
+
+
+# --- a document built one letter at a time --------------------------------------------------
+
+
+def start_build(doc: BaseDocTemplate, handle: BinaryIO, canvasmaker: Callable[..., Canvas]) -> None:
+    """Begin ``doc`` without its story: reportlab's own multi-pass builds use this step;
+    build() would need every flowable of every letter in one list."""
+    doc._startBuild(handle, canvasmaker=canvasmaker)
+
+
+def switch_template(doc: BaseDocTemplate, name: str) -> None:
+    """Start ``doc``'s next page with the page template ``name``.
+
+    The previous letter ended with a page break and its next page has not begun:
+    choosing the template now makes that page the next letter's first.
+    """
+    doc.handle_nextPageTemplate(name)
+    doc._setPageTemplate()
+
+
+def end_build(doc: BaseDocTemplate) -> None:
+    """Finish a document begun with :func:`start_build`."""
+    doc._endBuild()
+
+
+def at_top_of_frame(flowable: Any) -> bool:
+    """Whether platypus is placing ``flowable`` at the top of its frame."""
+    frame = getattr(flowable, "_frame", None)
+    return bool(frame is not None and frame._atTop)
+
+
+# --- paragraphs that keep their line breaks and operators -----------------------------------
+
+
+class SettledParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that remembers its line breaks for each width it was given.
+
+    Breaking lines is most of the cost of a letter, and platypus asks again for the
+    same widths (KeepTogether and KeepInFrame measure, then the frame places). The
+    result depends only on the text, the style and the width, so the same paragraph
+    can serve every letter of a batch that prints it.
+    """
+
+    _wrapped_for = -1.0
+    width: float
+    height: float
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # split() drops blPara when it moves the paragraph on: then break lines again.
+        if availWidth == self._wrapped_for and "blPara" in self.__dict__:
+            return self.width, self.height
+        known: dict[float, tuple[Any, ...]] = self.__dict__.setdefault("_by_width", {})
+        if availWidth in known:
+            self.width, self.height, self.blPara, self._wrapWidths = known[availWidth]
+        else:
+            super().wrap(availWidth, availHeight)
+            if not hasattr(self, "blPara"):
+                self._wrapped_for = -1.0
+                return self.width, self.height
+            known[availWidth] = (self.width, self.height, self.blPara, self._wrapWidths)
+        self._wrapped_for = availWidth
+        return self.width, self.height
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab's names
+        # Both kinsoku rules, not only reportlab's "no closing mark at a line's start".
+        widths = maxWidths if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        self.height = 0
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+            return self.blPara
+        style = self.style
+        # reportlab's own helper widens the first line's indent for a bullet
+        _handleBulletWidth(self.bulletText, style, widths)
+        auto_leading = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        bounds = auto_leading not in ("", "off")
+        return cjk.split_lines(self.frags, widths, bounds, tolerance=_FUZZ)
+
+    def draw(self) -> None:
+        # The operators that draw these lines depend only on the lines, the canvas
+        # state they start from and the font encoding: under a batch's planned
+        # encoding they are the same in every letter, so they are made once.
+        canvas = self.canv
+        doc = canvas._doc
+        key = (
+            self.blPara,
+            canvas._fontname,
+            canvas._fontsize,
+            canvas._leading,
+            canvas._fillColorObj,
+            canvas._strokeColorObj,
+            plan_of(doc),
+        )
+        drawn: dict[tuple[Any, ...], tuple[list[str], tuple[str, ...]]]
+        drawn = self.__dict__.setdefault("_drawn", {})
+        if key in drawn:
+            code, used = drawn[key]
+            for name in used:
+                use_in(name, doc)
+            canvas._code.extend(code)
+            return
+        start = len(canvas._code)
+        super().draw()
+        if len(drawn) < 8 and encoding_is_planned(doc):
+            code = canvas._code[start:]
+            text = "\n".join(code)
+            used = tuple(name for name, pdf in doc.fontMapping.items() if f"{pdf}+" in text)
+            drawn[key] = (code, used)
+
+
+__all__ = [
+    "HeaderDrawer",
+    "Page",
+    "PageCanvas",
+    "SettledParagraph",
+    "add_code",
+    "at_top_of_frame",
+    "attach_plan",
+    "blank_page",
+    "code_mark",
+    "code_since",
+    "encoding_is_planned",
+    "end_build",
+    "new_font_state",
+    "plan_of",
+    "record_page",
+    "replay",
+    "stamp",
+    "start_build",
+    "switch_template",
+    "use_in",
+]
