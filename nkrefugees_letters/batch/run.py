@@ -11,8 +11,7 @@ from typing import Any
 from .. import output
 from ..errors import masks_interrupt
 from ..profile import Profile
-from . import planning
-from . import workers
+from . import planning, workers
 from .files import BatchFiles
 from .planning import BatchOptions, Job, Plan
 from .workers import Outcome

@@ -182,6 +182,8 @@ class PageCanvas(Canvas):  # type: ignore[misc]
     of thousands of pages needs no more memory than one of ten.
     """
 
+    _doc: Any
+
     def __init__(
         self,
         filename: Any,

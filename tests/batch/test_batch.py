@@ -53,9 +53,7 @@ missions:
 """
 
 
-def compose_job(
-    job: batch.Job, profile: Profile, options: letters.LetterOptions
-) -> layout.Letter:
+def compose_job(job: batch.Job, profile: Profile, options: letters.LetterOptions) -> layout.Letter:
     """The letter a batch writes for ``job`` (letters.compose with its signers)."""
     return letters.compose(job.mission, profile, options, signers=job.signers)
 
