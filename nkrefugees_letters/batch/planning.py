@@ -141,18 +141,7 @@ def plan(
         if options.cosign and any(s.personal_note for group in routed.values() for s in group):
             notes.append("personal notes are left out of co-signed letters")
     bad.sort(key=lambda row: row.row)
-    used = {job.mission.id: job.mission for job in jobs}
-    unverified = [m.id for m in used.values() if not m.verified]
-    warnings = []
-    if unverified:
-        listed = ", ".join(unverified[:LISTED]) + (
-            f" and {len(unverified) - LISTED} more" if len(unverified) > LISTED else ""
-        )
-        warnings.append(
-            f"{len(unverified)} of the {len(used)} addresses in this batch are not confirmed "
-            f"by an official page ({listed}); check them before delivery "
-            f"({DELIVERY_CSV} marks them)"
-        )
+    warnings = _unverified_warnings(jobs)
     papers = Counter(
         letters.choose_paper(options.letter.paper, profile, job.mission) for job in jobs
     )
@@ -167,6 +156,22 @@ def plan(
         warnings=tuple(warnings),
         bad_rows=tuple(bad),
     )
+
+
+def _unverified_warnings(jobs: Sequence[Job]) -> list[str]:
+    """The warning that some of the batch's addresses are not from an official page."""
+    used = {job.mission.id: job.mission for job in jobs}
+    unverified = [m.id for m in used.values() if not m.verified]
+    if not unverified:
+        return []
+    listed = ", ".join(unverified[:LISTED]) + (
+        f" and {len(unverified) - LISTED} more" if len(unverified) > LISTED else ""
+    )
+    return [
+        f"{len(unverified)} of the {len(used)} addresses in this batch are not confirmed "
+        f"by an official page ({listed}); check them before delivery "
+        f"({DELIVERY_CSV} marks them)"
+    ]
 
 
 class FileNames:

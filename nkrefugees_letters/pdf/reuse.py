@@ -350,6 +350,11 @@ def end_build(doc: BaseDocTemplate) -> None:
     doc._endBuild()
 
 
+def forget_postponed(flowable: Any) -> None:
+    """Drop the mark platypus leaves on a flowable it moved on to the next frame."""
+    flowable.__dict__.pop("_postponed", None)
+
+
 def at_top_of_frame(flowable: Any) -> bool:
     """Whether platypus is placing ``flowable`` at the top of its frame."""
     frame = getattr(flowable, "_frame", None)
@@ -446,6 +451,7 @@ __all__ = [
     "code_since",
     "encoding_is_planned",
     "end_build",
+    "forget_postponed",
     "new_font_state",
     "plan_of",
     "record_page",

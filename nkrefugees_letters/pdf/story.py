@@ -52,7 +52,7 @@ def paragraph(markup: str, style: ParagraphStyle, bullet: str | None = None) -> 
     shared = _shared_paragraph(markup, style, bullet)
     # platypus marks a flowable it had to move to the next frame; that mark belongs to
     # one document, and a shared paragraph must start each letter without it.
-    shared.__dict__.pop("_postponed", None)
+    reuse.forget_postponed(shared)
     return shared
 
 
