@@ -124,7 +124,7 @@ from .planning import (  # noqa: E402
     output_folder,
     plan,
 )
-from .run import BatchReport, Failure, run, summary  # noqa: E402
+from .running import BatchReport, Failure, run, summary  # noqa: E402
 from .workers import SCRATCH_PREFIX, Outcome, worker_count  # noqa: E402
 
 __all__ = [

@@ -55,7 +55,7 @@ class BatchFont(TTFont):  # type: ignore[misc]
     """A TrueType font with a fixed PDF name, a planned encoding and cached subsets."""
 
     def __init__(self, name: str, filename: str, internal_name: str) -> None:
-        super().__init__(name, filename)
+        reuse.init_font(self, name, filename)  # TTFont.__init__, from a cache if it can
         # Not reportlab's F1, F2…, which count the document's fonts: a fixed name per
         # style, the same in every process whatever order the fonts load in.
         self.internal_name = internal_name

@@ -17,16 +17,30 @@ that compare recorded pages with pages laid out afresh.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import copy
+import gc
+import marshal
 import os
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
 from typing import Any, BinaryIO
 
+import reportlab
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import (
+    TTEncoding,
+    TTFNameBytes,
+    TTFont,
+    TTFontFace,
+    unShapedFontGlob,
+)
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Paragraph
 from reportlab.platypus.paragraph import _handleBulletWidth
@@ -50,6 +64,85 @@ def attach_plan(canvas: Canvas, plan: object | None) -> None:
 def plan_of(doc: object) -> Any:
     """The plan ``doc`` (a reportlab PDFDocument) is built under, or None."""
     return getattr(doc, _PLAN_ATTRIBUTE, None)
+
+
+def init_font(font: TTFont, name: str, filename: str) -> None:
+    """``TTFont.__init__(font, name, filename)``, with the parsed font file from the
+    user's cache when an earlier process left it there.
+
+    Parsing a TrueType file in Python is the slowest step of a start (the Han and
+    Hangul fonts take about 100 ms each, in every process that prints Chinese, Japanese
+    or Korean; a batch does it before its workers start). The parsed tables are kept as
+    plain data (marshal: no code is loaded from the cache) under a name that changes
+    with the font file and the reportlab version.
+    """
+    face = _cached_face(Path(filename))
+    if face is None:
+        TTFont.__init__(font, name, filename)
+        return
+    # TTFont.__init__, with the face already made (reportlab 4-5).
+    font.fontName = name
+    font.face = face
+    font.encoding = TTEncoding()
+    font.state = weakref.WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in unShapedFontGlob)
+
+
+def _cached_face(path: Path) -> TTFontFace | None:
+    try:
+        stat = path.stat()
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except (OSError, RuntimeError):
+        return None
+    version = reportlab.Version
+    key = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}.marshal"
+    cached = Path(base) / "nkletters" / "fonts" / key
+    # A hundred thousand new numbers, none of them garbage: the collector would walk
+    # them again and again as they arrive (a third of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        # The user's own cache, written by _parse_and_keep, read as Python reads its
+        # own .pyc files from __pycache__ (marshal too); only a dict of data is used.
+        data = marshal.loads(cached.read_bytes())  # noqa: S302
+    except (OSError, EOFError, ValueError, TypeError):
+        data = None
+    finally:
+        if collecting:
+            gc.enable()
+    if not isinstance(data, dict):
+        return _parse_and_keep(path, cached)
+    face = TTFontFace.__new__(TTFontFace)
+    pdfmetrics.TypeFace.__init__(face, None)
+    names = data.pop(_NAME_KEYS)
+    multiple = data.pop(_SCALE_KEY)
+    face.__dict__.update(data)
+    for key in names:
+        setattr(face, key, TTFNameBytes(getattr(face, key)))
+    face._pdfScale = (lambda x: x) if multiple == 1 else (lambda x: x * multiple)
+    return face
+
+
+_NAME_KEYS = "nkletters name keys"
+_SCALE_KEY = "nkletters scale"
+
+
+def _parse_and_keep(path: Path, cached: Path) -> TTFontFace | None:
+    """Parse the font file, and keep the result for the next process (if it can)."""
+    face = TTFontFace(str(path))
+    data = {key: value for key, value in vars(face).items() if key != "_pdfScale"}
+    names = [key for key, value in data.items() if isinstance(value, TTFNameBytes)]
+    for key in names:
+        data[key] = bytes(data[key])
+    data[_NAME_KEYS] = names
+    data[_SCALE_KEY] = face._pdfScale(1)  # 1000 / units per em, exactly as reportlab has it
+    with contextlib.suppress(OSError, ValueError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        part = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+        part.write_bytes(marshal.dumps(data))
+        os.replace(part, cached)  # whole or not at all, whoever writes it at once
+    return face
 
 
 def new_font_state(font: TTFont) -> Any:
@@ -452,6 +545,7 @@ __all__ = [
     "encoding_is_planned",
     "end_build",
     "forget_postponed",
+    "init_font",
     "new_font_state",
     "plan_of",
     "record_page",

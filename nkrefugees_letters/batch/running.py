@@ -1,4 +1,4 @@
-"""Run: a planned batch written — its workers started, its files fed in order, its report."""
+"""Running: a planned batch written — its workers started, its files fed in order, its report."""
 
 from __future__ import annotations
 
