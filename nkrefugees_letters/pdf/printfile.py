@@ -29,6 +29,7 @@ from .furniture import Furniture, templates
 from .geometry import PAPERS, RECEIPT_SPACE
 from .letter import Letter, fitting
 from .story import block_markup, para, story
+from .streaming import StreamingDocument
 from .styles import GREY, INK, styles_for
 
 
@@ -136,7 +137,7 @@ class PrintFile:
         def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
             # Without this every page names Helvetica, a font that is not embedded.
             kwargs["initialFontName"] = fonts.BODY_FONT
-            return reuse.PageCanvas(*args, hold=True, stream=True, **kwargs)
+            return reuse.PageCanvas(*args, hold=True, document=StreamingDocument, **kwargs)
 
         reuse.start_build(doc, self._handle, canvasmaker)
         reuse.attach_plan(doc.canv, self._plan)
@@ -179,7 +180,9 @@ class PrintFile:
             reuse.replay(doc.canv, page)
         blank = 0
         if self._duplex and len(pages) % 2:
-            reuse.blank_page(doc.canv, pages[-1].size)
+            # Canvas.showPage itself: the canvas holds back only pages laid out here.
+            doc.canv.setPageSize(pages[-1].size)
+            Canvas.showPage(doc.canv)
             blank = 1
         self.pages += len(pages) + blank
         self.blank_pages += blank

@@ -1,16 +1,14 @@
 """Reuse: the one module that reaches into reportlab's private attributes, for what a batch reuses.
 
-A batch is fast because it does once what reportlab would do for every letter: a page
-laid out for the letter's own file goes into the print file as it is (:class:`Page`,
-:func:`record_page`, :func:`replay`), a paragraph keeps its line breaks and drawing
-operators (:class:`SettledParagraph`), a block of address lines drawn once is repeated
-(:func:`code_mark`), and a document of thousands of pages is written as it grows
-(:class:`PageCanvas` with ``stream=True``). reportlab offers no public way to do any of
-this, so it is done here with its private attributes (``canvas._code``, ``_doc``,
-``_formsinuse``, ``_fontname``, ``doc._startBuild``, ``_setPageTemplate``,
-``frame._atTop``, ``_timeStamp``…), which may change in any release. That is why
-pyproject.toml bounds reportlab to the major versions these were read from (4 and 5),
-and why no other module touches them: a new reportlab is checked here, and by the tests
+A batch does once what reportlab would do for every letter: a page laid out for the
+letter's own file goes into the print file as it is (:func:`record_page`,
+:func:`replay`), a paragraph keeps its line breaks and operators
+(:class:`SettledParagraph`), a document of thousands of pages is written as it grows
+(:class:`PageCanvas`), a parsed font file is kept for the next process
+(:func:`init_font`). reportlab has no public way to do this; its private attributes
+(``canvas._code``, ``_doc``, ``doc._startBuild``, ``frame._atTop``…) may change in any
+release, so pyproject.toml bounds reportlab to the versions they were read from (4 and
+5) and no other module touches them: a new reportlab is checked here, and by the tests
 that compare recorded pages with pages laid out afresh.
 """
 
@@ -71,10 +69,8 @@ def init_font(font: TTFont, name: str, filename: str) -> None:
     user's cache when an earlier process left it there.
 
     Parsing a TrueType file in Python is the slowest step of a start (the Han and
-    Hangul fonts take about 100 ms each, in every process that prints Chinese, Japanese
-    or Korean; a batch does it before its workers start). The parsed tables are kept as
-    plain data (marshal: no code is loaded from the cache) under a name that changes
-    with the font file and the reportlab version.
+    Hangul fonts about 100 ms each; a batch does it before its workers start). The
+    parsed tables are kept as plain data, named after the file and reportlab's version.
     """
     face = _cached_face(Path(filename))
     if face is None:
@@ -238,12 +234,6 @@ def replay(canvas: Canvas, page: Page) -> None:
     Canvas.showPage(canvas)
 
 
-def blank_page(canvas: Canvas, size: tuple[float, float]) -> None:
-    """Add an empty page of ``size`` (a blank back) to ``canvas``'s document."""
-    canvas.setPageSize(size)
-    Canvas.showPage(canvas)
-
-
 def code_mark(canvas: Canvas) -> int:
     """Where the drawing operators of ``canvas``'s page stand now (see :func:`code_since`)."""
     return len(canvas._code)
@@ -270,9 +260,8 @@ class PageCanvas(Canvas):  # type: ignore[misc]
 
     With ``hold``, it holds back the pages of the current letter until the letter ends
     (:meth:`end_letter`, or saving), then draws their headers ("Page 2 of 3", numbered
-    per letter) and, with ``record``, keeps each finished page as a :class:`Page`. With
-    ``stream``, each finished page is written to the file at once, so that a document
-    of thousands of pages needs no more memory than one of ten.
+    per letter) and, with ``record``, keeps each finished page as a :class:`Page`. Its
+    PDF ``document`` may be another than reportlab's (streaming.StreamingDocument).
     """
 
     _doc: Any
@@ -283,15 +272,15 @@ class PageCanvas(Canvas):  # type: ignore[misc]
         *args: Any,
         hold: bool = False,
         record: bool = False,
-        stream: bool = False,
+        document: Callable[..., pdfdoc.PDFDocument] | None = None,
         header: HeaderDrawer | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(filename, *args, **kwargs)
-        if stream:
-            # The document the canvas made, built again as one that writes as it goes,
-            # from the same settings.
-            self._doc = _StreamingPDFDocument(
+        if document is not None:
+            # The document the canvas made, made again by ``document`` (a PDFDocument
+            # subclass, e.g. streaming.StreamingDocument) from the same settings.
+            self._doc = document(
                 filename,
                 compression=self._pageCompression,
                 invariant=self._doc.invariant,
@@ -343,83 +332,22 @@ class PageCanvas(Canvas):  # type: ignore[misc]
         super().save()
 
 
-class _StreamingPDFDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
-    """A PDFDocument that writes pages and their content streams as they are added;
-    fonts, which grow as new characters appear, are written once at the end."""
-
-    _pdfVersion: tuple[int, int]  # noqa: N815 - reportlab's name
-
-    def __init__(self, handle: BinaryIO, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.out = handle
-        self.offset = 0
-        self.emitted: set[str] = set()
-        self.started = False
-
-    def _write(self, data: bytes) -> int:
-        start = self.offset
-        self.out.write(data)
-        self.offset += len(data)
-        return start
-
-    def _emit(self, name: str) -> None:
-        offset = self._write(pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self))
-        self.idToOffset[name] = offset
-        self.emitted.add(name)
-        # Keep the name registered (later references check it) but drop the object.
-        self.idToObject[name] = None
-
-    def _start(self) -> None:
-        self.started = True
-        self._pdfVersion = max(self._pdfVersion, pdfdoc.PDF_VERSION_DEFAULT)
-        self._write(pdfdoc.PDFFile(self._pdfVersion).format(self))
-        # The document information goes first, so that output.is_ours finds the
-        # creator near the start of even a very large file.
-        self.info.invariant = self.invariant
-        self._emit(self.Reference(self.info).name)
-
-    def addPage(self, page: Any) -> None:  # noqa: N802 - reportlab's name
-        if not self.started:
-            self._start()
-        before = self.objectcounter
-        super().addPage(page)
-        name = page.__InternalName__
-        self._emit(name)
-        # Formatting the page registered its content stream: write that too.
-        for number in range(before + 1, self.objectcounter + 1):
-            other = self.numberToId[number]
-            if other not in self.emitted and isinstance(self.idToObject[other], pdfdoc.PDFStream):
-                self._emit(other)
-        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
-
-    def format(self) -> bytes:
-        """Write the remaining objects, the cross-reference table and the trailer."""
-        if not self.started:
-            self._start()
-        self.Reference(self.Catalog)
-        self.Reference(self.info)
-        counter = 0
-        # Formatting an object may register new ones: walk the numbers until none is left.
-        while counter + 1 in self.numberToId:
-            counter += 1
-            name = self.numberToId[counter]
-            if name not in self.emitted:
-                self._emit(name)
-        xref = pdfdoc.PDFCrossReferenceTable()
-        xref.addsection(0, [self.numberToId[n] for n in range(1, counter + 1)])
-        start = self._write(xref.format(self))
-        trailer = pdfdoc.PDFTrailer(
-            startxref=start,
-            Size=counter + 1,
-            Root=self.Reference(self.Catalog),
-            Info=self.Reference(self.info),
-            ID=self.ID(),
-        )
-        self._write(trailer.format(self))
-        return b""  # everything is already in the file
-
-
 # --- a document built one letter at a time --------------------------------------------------
+
+
+def pdf_version(doc: pdfdoc.PDFDocument) -> tuple[int, int]:
+    """The PDF version ``doc`` will declare (features it draws may have raised it)."""
+    return doc._pdfVersion  # type: ignore[no-any-return]
+
+
+def set_pdf_version(doc: pdfdoc.PDFDocument, version: tuple[int, int]) -> None:
+    """Make ``doc`` declare PDF ``version``."""
+    doc._pdfVersion = version
+
+
+def object_name(obj: pdfdoc.PDFObject) -> str:
+    """The name under which ``obj`` was registered in its document."""
+    return obj.__InternalName__  # type: ignore[no-any-return]
 
 
 def start_build(doc: BaseDocTemplate, handle: BinaryIO, canvasmaker: Callable[..., Canvas]) -> None:
@@ -539,7 +467,6 @@ __all__ = [
     "add_code",
     "at_top_of_frame",
     "attach_plan",
-    "blank_page",
     "code_mark",
     "code_since",
     "encoding_is_planned",
@@ -547,9 +474,12 @@ __all__ = [
     "forget_postponed",
     "init_font",
     "new_font_state",
+    "object_name",
+    "pdf_version",
     "plan_of",
     "record_page",
     "replay",
+    "set_pdf_version",
     "stamp",
     "start_build",
     "switch_template",

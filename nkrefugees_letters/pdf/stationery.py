@@ -37,6 +37,7 @@ from .geometry import (
     LabelSheet,
 )
 from .story import paragraph
+from .streaming import StreamingDocument
 from .styles import CAPTION_SIZE, GREY, INK, RULE_GREY
 
 RETURN_SIZE = 8
@@ -56,7 +57,11 @@ def _canvas(handle: BinaryIO, size: tuple[float, float], plan: EncodingPlan | No
     fonts.register(fonts.LATIN)
     # Without the initial font every page names Helvetica, a font that is not embedded.
     canvas = reuse.PageCanvas(
-        handle, pagesize=size, invariant=1, stream=True, initialFontName=fonts.BODY_FONT
+        handle,
+        pagesize=size,
+        invariant=1,
+        document=StreamingDocument,
+        initialFontName=fonts.BODY_FONT,
     )
     reuse.attach_plan(canvas, plan)
     return canvas
