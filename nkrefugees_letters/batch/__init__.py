@@ -10,8 +10,8 @@ Every file is written through a temporary name and renamed when whole, and nothi
 the whole batch in memory, so a run of 10,000 letters needs no more than a run of 100 and
 an interrupted run leaves no partial file.
 
-The parts: plan (which letters, file names, signers routed to missions), workers (the
-processes that write letters), files (the batch-wide files), run (the run and its
+The parts: planning (which letters, file names, signers routed to missions), workers (the
+processes that write letters), files (the batch-wide files), running (the run and its
 report). This module holds the selection of missions.
 """
 

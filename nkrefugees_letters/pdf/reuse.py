@@ -92,7 +92,7 @@ def _cached_face(path: Path) -> TTFontFace | None:
     except (OSError, RuntimeError):
         return None
     version = reportlab.Version
-    key = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}.marshal"
+    key = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}-1.marshal"
     cached = Path(base) / "nkletters" / "fonts" / key
     # A hundred thousand new numbers, none of them garbage: the collector would walk
     # them again and again as they arrive (a third of the time).
@@ -109,6 +109,10 @@ def _cached_face(path: Path) -> TTFontFace | None:
             gc.enable()
     if not isinstance(data, dict):
         return _parse_and_keep(path, cached)
+    try:
+        data["_ttf_data"] = path.read_bytes()
+    except OSError:
+        return None
     face = TTFontFace.__new__(TTFontFace)
     pdfmetrics.TypeFace.__init__(face, None)
     names = data.pop(_NAME_KEYS)
@@ -120,6 +124,7 @@ def _cached_face(path: Path) -> TTFontFace | None:
     return face
 
 
+_NOT_KEPT = frozenset({"_pdfScale", "_ttf_data"})
 _NAME_KEYS = "nkletters name keys"
 _SCALE_KEY = "nkletters scale"
 
@@ -127,7 +132,8 @@ _SCALE_KEY = "nkletters scale"
 def _parse_and_keep(path: Path, cached: Path) -> TTFontFace | None:
     """Parse the font file, and keep the result for the next process (if it can)."""
     face = TTFontFace(str(path))
-    data = {key: value for key, value in vars(face).items() if key != "_pdfScale"}
+    # Not the file itself (as large again): it is read from the font file, as ever.
+    data = {key: value for key, value in vars(face).items() if key not in _NOT_KEPT}
     names = [key for key, value in data.items() if isinstance(value, TTFNameBytes)]
     for key in names:
         data[key] = bytes(data[key])

@@ -127,3 +127,27 @@ def test_paragraphs_drawn_from_memory_match_drawing_afresh(
     afresh = [layout.render_pdf(letter, plan).data for letter in samples * 2]
     for ours, theirs in zip(remembered, afresh, strict=True):
         assert _page_streams(ours) == _page_streams(theirs)
+
+
+def test_a_font_read_from_the_cache_prints_the_same_bytes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from nkrefugees_letters import letters, missions\n"
+        "from nkrefugees_letters.pdf import layout\n"
+        "from nkrefugees_letters.profile import Profile\n"
+        "options = letters.LetterOptions(language='ko', when=date(2026, 9, 24))\n"
+        "letter = letters.compose(missions.load().get('kr-seoul'), Profile(), options)\n"
+        "sys.stdout.buffer.write(layout.render_pdf(letter).data)\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first, second = (
+        subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+        for _ in range(2)
+    )
+    assert list((tmp_path / "nkletters" / "fonts").glob("NanumMyeongjo-*.marshal"))
+    assert first.stdout == second.stdout and first.stdout.startswith(b"%PDF")
