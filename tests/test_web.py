@@ -143,7 +143,7 @@ def test_suggestions_add_gazetteer_towns_in_a_form_the_city_field_takes(app: Fla
     suggestions.load_towns()
     found = suggestions("Traverse")
     assert "Traverse City, Michigan" in found
-    resolution = web_letter.letters.resolve(missions.load(), city="Traverse City, Michigan")
+    resolution = web_letter.selection.resolve(missions.load(), city="Traverse City, Michigan")
     assert resolution.mission.id == "us-chicago"
 
 
