@@ -149,7 +149,7 @@ def resolve(
     except LettersError as exc:
         message = str(exc)
         where = "mission" if choice.mission_id else "city"
-        errors.add("country" if message.startswith("--country") else where, message)
+        errors.add("country" if isinstance(exc, BadCountry) else where, message)
         return None
 
 
