@@ -134,6 +134,8 @@ __all__ = ["generate"]
     "--force", is_flag=True, help="Overwrite an existing file that nkletters did not write."
 )
 @friendly_errors
+# Long only by its signature (one parameter per option, as Click passes them) and its
+# help text; the body is option → library call: selection, then one letter or a batch.
 def generate(
     cities: tuple[str, ...],
     countries: tuple[str, ...],

@@ -41,6 +41,8 @@ __all__ = ["init"]
 @click.option("--force", is_flag=True, help="Replace an existing nkletters.yaml.")
 @cliopts.verbosity
 @friendly_errors
+# Long only by its signature (one parameter per option) and its help text; the questions
+# are asked by the helpers below.
 def init(
     folder: Path,
     name: str | None,

@@ -38,7 +38,7 @@ LOGO_NAME = "logo"
 PROFILE_FILE = "nkletters.yaml"
 
 BAD_DATE = "{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-09-24"
-"""The CLI's words for a bad --date (cli._parse_date)."""
+"""The CLI's words for a bad --date (cli.common.parse_date)."""
 
 
 @dataclass(frozen=True)

@@ -376,3 +376,6 @@ def mission_page(mission_id: str) -> tuple[str, int] | str:
     except LettersError as exc:
         return render_template("error.html", title="Not found", message=str(exc)), 404
     return render_template("mission.html", c=card(mission))
+
+
+__all__ = ["KIT_CHUNK", "LANGUAGE_NAMES", "SIGNERS_SUFFIXES", "WEB_FONTS", "pages"]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nkrefugees_letters import missions, places
-from nkrefugees_letters.errors import LettersError, MissionClosed, MissionNotFound
+from nkrefugees_letters.errors import LettersError, MissionNotFound
 from nkrefugees_letters.places import index as placeindex
 from tests.conftest import FIXED_DATE, written_path
 
