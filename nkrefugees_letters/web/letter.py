@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import cliopts, i18n, letters, places, profile, selection, yamlio
-from ..errors import BadCountry, DataError, LettersError, TemplateError
+from ..errors import BadCountry, DataError, LettersError, TemplateError, UsageError
 from ..missions import Directory
 from ..pdf import layout
 from ..text import render
@@ -98,8 +98,11 @@ def parse_choice(
         country = i18n.country_code(text["country"])
         errors.add("country", str(exc))
     city, mission_id = text.get("city", ""), text.get("mission", "")
-    if need_mission and not city and not mission_id:
-        errors.add("city", "say which mission: --city NAME or --mission ID")
+    if need_mission:
+        try:
+            selection.single(selection.Selection.of(cities=(city,), mission_ids=(mission_id,)))
+        except UsageError as exc:
+            errors.add("city", str(exc))
     return Choice(
         city=city,
         country=country,
