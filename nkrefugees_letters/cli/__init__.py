@@ -16,15 +16,8 @@ import signal
 import click
 
 from .. import __version__, cliopts
-from .check import check
+from . import check, docs, generate, init, missions, preview, serve, templates
 from .common import friendly_errors
-from .docs import docs, schema
-from .generate import generate
-from .init import init
-from .missions import missions_group
-from .preview import preview
-from .serve import serve
-from .templates import templates_group
 
 __all__ = ["cli", "friendly_errors", "main"]
 
@@ -49,9 +42,20 @@ def cli(ctx: click.Context) -> None:
         ctx.color = False
 
 
-for _command in (generate, init, missions_group, preview, check, templates_group, docs, schema):
+# Each command module's command, added by name so that the modules keep theirs
+# (``cli.generate`` is the module, ``cli.generate.generate`` the command).
+for _command in (
+    generate.generate,
+    init.init,
+    missions.missions_group,
+    preview.preview,
+    check.check,
+    templates.templates_group,
+    docs.docs,
+    docs.schema,
+    serve.serve,
+):
     cli.add_command(_command)
-cli.add_command(serve)
 
 
 def _stop_on_signals() -> None:
