@@ -38,6 +38,11 @@ from .model import (
     postal_code_fits,
 )
 
+__all__ = [
+    "check_file",
+    "load_file",
+]
+
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -267,9 +272,7 @@ def _check_id_country(fields: yamlio.Fields, mission_id: str, country: str) -> N
         )
 
 
-def _required_mapping(
-    fields: yamlio.Fields, key: str, allowed: tuple[str, ...]
-) -> yamlio.Fields:
+def _required_mapping(fields: yamlio.Fields, key: str, allowed: tuple[str, ...]) -> yamlio.Fields:
     found = fields.mapping(key, allowed, required=True)
     assert found is not None  # required: a missing mapping raises
     return found

@@ -38,6 +38,17 @@ from unidecode import unidecode
 
 from .model import Place, Region
 
+__all__ = [
+    "FORMAT",
+    "SIMILAR_SCORE",
+    "PlaceIndex",
+    "build",
+    "index_path",
+    "name_key",
+    "open_index",
+    "spelling",
+]
+
 FORMAT = 2
 """Bump when the tables or the way names are normalised change: the file name changes."""
 
