@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, images, output, reading, yamlio
+from . import i18n, images, output, reading, validation, yamlio
 from .errors import DataError
 
 PROFILE_NAME = "nkletters.yaml"
@@ -106,7 +106,7 @@ def load(path: Path | None) -> Profile:
     """Read and validate a profile; ``None`` gives the built-in personal profile."""
     if path is None:
         return Profile()
-    top = yamlio.Fields(
+    top = validation.Fields(
         yamlio.load_file(path),
         path,
         "",
@@ -120,7 +120,7 @@ def load(path: Path | None) -> Profile:
     if org is not None:
         email = org.text("email")
         if email and not _EMAIL.match(email):
-            yamlio.report(
+            validation.report(
                 org.error(
                     f"email: {email!r} does not look like an email address",
                     org.line("email"),
@@ -131,7 +131,7 @@ def load(path: Path | None) -> Profile:
         try:
             name = org.text("name", required=True)
         except DataError as error:  # collecting (nkletters check): check the other fields
-            yamlio.report(error)
+            validation.report(error)
             name = ""
         organisation = Organisation(
             name=name,
@@ -147,7 +147,7 @@ def load(path: Path | None) -> Profile:
     if head is not None:
         colour = head.text("accent_colour") or letterhead.accent_colour
         if not _COLOUR.match(colour):
-            yamlio.report(
+            validation.report(
                 head.error(
                     f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
                     head.line("accent_colour"),
@@ -167,10 +167,10 @@ def load(path: Path | None) -> Profile:
         try:
             signatories.append(_signatory(raw, path, index, base))
         except DataError as error:  # collecting (nkletters check): go on with the next one
-            yamlio.report(error)
+            validation.report(error)
             signatories.append(Signatory(name=""))  # keeps the others' indices in messages
     if len(signatories) > MAX_SIGNATORIES:
-        yamlio.report(
+        validation.report(
             top.error(
                 f"signatories: at most {MAX_SIGNATORIES} fit under a letter, "
                 f"got {len(signatories)}",
@@ -213,11 +213,11 @@ def comment_warnings(path: Path) -> tuple[str, ...]:
     )
 
 
-def _country(org: yamlio.Fields) -> str:
+def _country(org: validation.Fields) -> str:
     value = org.text("country")
     code = i18n.country_code(value)
     if code and not i18n.is_country_code(code):
-        yamlio.report(
+        validation.report(
             org.error(
                 f"country: {value!r} is not a two-letter country code",
                 org.line("country"),
@@ -229,7 +229,7 @@ def _country(org: yamlio.Fields) -> str:
 
 
 def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:
-    person = yamlio.Fields(
+    person = validation.Fields(
         raw, path, f"signatories[{index}]", ("name", "title", "organisation", "signature")
     )
     return Signatory(
@@ -250,7 +250,7 @@ def _template(value: str, base: Path) -> str:
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
-def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
+def _image(fields: validation.Fields, key: str, base: Path) -> Path | None:
     """The image file ``key`` names, checked to exist and to be a PNG or JPEG.
 
     Whether it decodes is left to the layout, which reads it anyway.
@@ -261,7 +261,7 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
     image = (base / value).expanduser()
     problem, hint = image_problem(image)
     if problem:
-        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
+        validation.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
         return None
     return image
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import reading, yamlio
+from . import reading, validation
 from .errors import DataError
 
 COLUMNS = ("name", "title", "organisation", "email", "city", "country", "personal_note")
@@ -92,7 +92,7 @@ class SignerList:
     @property
     def ignored_columns(self) -> tuple[str, ...]:
         """Extra columns that look like a misspelt known one (``titel``): likely mistakes."""
-        return tuple(c for c in self.extra_columns if yamlio.closest(c, COLUMNS))
+        return tuple(c for c in self.extra_columns if validation.closest(c, COLUMNS))
 
 
 RESAVE = "save it from your spreadsheet as 'CSV UTF-8' or as an Excel workbook (.xlsx)"
@@ -239,7 +239,7 @@ def read(path: Path) -> SignerList:
         raise DataError(f"cannot read the header row: {exc}", path=path, line=1) from None
     if "name" not in header:
         unknown = [h for h in header if h not in COLUMNS]
-        guess = yamlio.closest(unknown[0], list(COLUMNS)) if unknown else None
+        guess = validation.closest(unknown[0], list(COLUMNS)) if unknown else None
         raise DataError(
             "no 'name' column in the header row",
             path=path,

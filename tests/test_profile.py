@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nkrefugees_letters import profile, yamlio
+from nkrefugees_letters import profile, validation
 from nkrefugees_letters.errors import DataError
 
 WriteYaml = Callable[[str, str], Path]
@@ -181,7 +181,7 @@ def test_collecting_finds_every_problem_with_the_right_index(write_yaml: WriteYa
             titel: Chair
         """,
     )
-    with yamlio.collecting() as problems:
+    with validation.collecting() as problems:
         loaded = profile.load(path)
     assert [str(p).removeprefix(f"{path}:") for p in problems] == [
         "1: organisaton: unknown field — did you mean 'organisation'?",

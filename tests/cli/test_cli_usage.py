@@ -500,9 +500,9 @@ def test_docs_command_prints_the_documents_messages_name(run: Run, name: str) ->
 
 
 def _parish_template(tmp_path: Path) -> Path:
-    from nkrefugees_letters.text import render
+    from nkrefugees_letters.text import templates
 
-    _, text = render.template_source("appeal", "en")
+    _, text = templates.template_source("appeal", "en")
     path = tmp_path / "parish.en.md"
     path.write_text(
         text.rstrip() + "\n\n{% if signer %}From the parish of {{ signer.extra.parish }}, "
