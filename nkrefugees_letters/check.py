@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import i18n, letters, missions, profile, validation
 from .errors import DataError, LettersError
@@ -24,8 +24,11 @@ from .pdf import fonts, layout
 from .profile import Organisation, Profile, Signatory
 from .resources import missions_file
 from .text import render
-from .text.lettertext import LetterText
-from .text.templates import Template, builtin_names, find_template, load_template
+from .text import templates as template_files
+
+if TYPE_CHECKING:
+    from .text.lettertext import LetterText
+    from .text.templates import Template
 
 MAX_AGE_MONTHS = 12
 """Default age (months) after which a mission's source should be looked at again."""
@@ -147,7 +150,7 @@ def run(
     problems: list[Problem] = []
     loaded = _check_profile(profile_path, sample, problems)
     problems += directory_problems
-    names = dict.fromkeys([*builtin_names(), *templates])
+    names = dict.fromkeys([*template_files.builtin_names(), *templates])
     default = loaded.defaults.template if loaded is not None else ""
     if default:
         names[default] = None
@@ -316,7 +319,7 @@ def _check_template(
     """Check one template; False when it could not be found or parsed at all."""
     language = loaded.defaults.language.split("+")[0] if loaded else "en"
     try:
-        template = load_template(find_template(name, language))
+        template = template_files.load_template(template_files.find_template(name, language))
     except LettersError as error:
         problem = Problem.from_error(error, loaded.path if loaded else None)
         if is_default and problem.path == (loaded.path if loaded else None):

@@ -36,6 +36,7 @@ else:  # loaded when a command first uses them: --help needs none (see lazyimpor
         for name in (
             *("check", "coverage", "i18n", "letters", "missions", "places", "profile"),
             *("text.templates", "pdf.layout", "pdf.fonts", "yamlio", "output"),
+            *("text.render", "validation"),
             *("missions.verify", "missions.verify_report", "phones", "postal"),
         )
     )
