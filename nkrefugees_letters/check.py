@@ -2,7 +2,7 @@
 every problem at once, each as ``file:line: what is wrong — how to fix it``.
 
 Loading for a letter stops at the first problem; checking goes on. The profile is read
-in :func:`validation.collecting` mode (every field is checked) and its images are decoded;
+by :func:`profile.check` (the loader's own code, every field) and its images are decoded;
 each mission of a directory file is validated on its own (every broken mission is
 reported, with its first problem); each template is rendered with sample values, for an
 organisation and for a personal letter, going on past each undefined variable it reports.
@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import i18n, letters, missions, profile, validation
+from . import i18n, letters, missions, profile
 from .errors import DataError, LettersError
 from .missions import Directory, Mission
 from .pdf import fonts, layout
@@ -180,14 +180,10 @@ def _check_profile(path: Path | None, sample: Mission, problems: list[Problem]) 
     if path is None:
         return None
     before = len(problems)
-    with validation.collecting() as collected:
-        try:
-            loaded = profile.load(path)
-        except LettersError as error:
-            problems += [Problem.from_error(e) for e in collected]
-            problems.append(Problem.from_error(error, path))
-            return None
-    problems += [Problem.from_error(e) for e in collected]
+    loaded, errors = profile.check(path)
+    problems += [Problem.from_error(error, path) for error in errors]
+    if loaded is None:
+        return None
     for label, value in profile.check_text(loaded):
         missing = fonts.unprintable(value)
         if missing:

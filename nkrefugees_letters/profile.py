@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import i18n, images, output, reading, validation, yamlio
-from .errors import DataError
+from .errors import DataError, LettersError
 
 PROFILE_NAME = "nkletters.yaml"
+# The paper names of pdf's PAPERS table, and 'auto': two lists kept in step by hand.
 PAPERS = ("auto", "a4", "letter")
 PLACEMENTS = ("left", "centre", "center", "right")
 MAX_SIGNATORIES = 6
@@ -102,66 +103,111 @@ def find(explicit: Path | None, cwd: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+SECTIONS = ("organisation", "letterhead", "signatories", "co_signing_organisations", "defaults")
+"""The top-level sections of a profile."""
+
+
 def load(path: Path | None) -> Profile:
-    """Read and validate a profile; ``None`` gives the built-in personal profile."""
+    """Read and validate a profile; ``None`` gives the built-in personal profile.
+
+    Raises:
+        DataError: the first problem, as ``file:line: field: what is wrong — how to fix
+            it``. Within :func:`validation.collecting`, a problem of an optional field is
+            recorded instead and the field's default used (see :func:`check`).
+    """
     if path is None:
         return Profile()
-    top = validation.Fields(
-        yamlio.load_file(path),
-        path,
-        "",
-        ("organisation", "letterhead", "signatories", "co_signing_organisations", "defaults"),
-    )
+    top = validation.Fields(yamlio.load_file(path), path, "", SECTIONS)
     base = path.parent
-    organisation = None
+    # One section after the other: problems come in the order of the file.
+    organisation = _organisation(top, base)
+    letterhead = _letterhead(top)
+    signatories = _signatories(top, path, base)
+    defaults = _defaults(top, base)
+    return Profile(
+        organisation=organisation,
+        letterhead=letterhead,
+        signatories=signatories,
+        cosigners=top.text_list("co_signing_organisations"),
+        defaults=defaults,
+        path=path,
+        warnings=comment_warnings(path),
+    )
+
+
+def check(path: Path) -> tuple[Profile | None, list[LettersError]]:
+    """Every problem of the profile at ``path``, found in one pass of :func:`load`.
+
+    Returns:
+        The profile as far as it could be read (None when a problem stopped the reading:
+        a file that is no YAML, a section of the wrong shape, a missing required field),
+        and every problem found, in the order of the file.
+    """
+    with validation.collecting() as problems:
+        try:
+            loaded = load(path)
+        except LettersError as error:
+            return None, [*problems, error]
+    return loaded, list(problems)
+
+
+def _organisation(top: validation.Fields, base: Path) -> Organisation | None:
     org = top.mapping(
         "organisation", ("name", "address", "country", "email", "phone", "website", "logo")
     )
-    if org is not None:
-        email = org.text("email")
-        if email and not _EMAIL.match(email):
-            validation.report(
-                org.error(
-                    f"email: {email!r} does not look like an email address",
-                    org.line("email"),
-                    hint="write it as name@example.org",
-                )
+    if org is None:
+        return None
+    email = org.text("email")
+    if email and not _EMAIL.match(email):
+        validation.report(
+            org.error(
+                f"email: {email!r} does not look like an email address",
+                org.line("email"),
+                hint="write it as name@example.org",
             )
-            email = ""
-        try:
-            name = org.text("name", required=True)
-        except DataError as error:  # collecting (nkletters check): check the other fields
-            validation.report(error)
-            name = ""
-        organisation = Organisation(
-            name=name,
-            address=org.text_list("address"),
-            email=email,
-            phone=org.text("phone"),
-            website=org.text("website"),
-            logo=_image(org, "logo", base),
-            country=_country(org),
         )
-    letterhead = Letterhead()
+        email = ""
+    try:
+        name = org.text("name", required=True)
+    except DataError as error:  # collecting (nkletters check): check the other fields
+        validation.report(error)
+        name = ""
+    return Organisation(
+        name=name,
+        address=org.text_list("address"),
+        email=email,
+        phone=org.text("phone"),
+        website=org.text("website"),
+        logo=_image(org, "logo", base),
+        country=_country(org),
+    )
+
+
+def _letterhead(top: validation.Fields) -> Letterhead:
+    plain = Letterhead()
     head = top.mapping("letterhead", ("tagline", "accent_colour", "placement", "footer"))
-    if head is not None:
-        colour = head.text("accent_colour") or letterhead.accent_colour
-        if not _COLOUR.match(colour):
-            validation.report(
-                head.error(
-                    f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
-                    head.line("accent_colour"),
-                    hint="a '#' and six hexadecimal digits, in quotes",
-                )
+    if head is None:
+        return plain
+    colour = head.text("accent_colour") or plain.accent_colour
+    if not _COLOUR.match(colour):
+        validation.report(
+            head.error(
+                f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
+                head.line("accent_colour"),
+                hint="a '#' and six hexadecimal digits, in quotes",
             )
-            colour = letterhead.accent_colour
-        placement = head.choice("placement", PLACEMENTS, default="left")
-        letterhead = Letterhead(
-            tagline=head.text("tagline"),
-            accent_colour=colour,
-            placement="centre" if placement == "center" else placement,
-            footer=head.text("footer"),
         )
+        colour = plain.accent_colour
+    placement = head.choice("placement", PLACEMENTS, default="left")
+    return Letterhead(
+        tagline=head.text("tagline"),
+        accent_colour=colour,
+        placement="centre" if placement == "center" else placement,
+        footer=head.text("footer"),
+    )
+
+
+def _signatories(top: validation.Fields, path: Path, base: Path) -> tuple[Signatory, ...]:
     signatories = []
     for index, raw in top.items("signatories"):
         try:
@@ -179,24 +225,19 @@ def load(path: Path | None) -> Profile:
             )
         )
         signatories = signatories[:MAX_SIGNATORIES]
-    defaults = Defaults()
+    return tuple(signatories)
+
+
+def _defaults(top: validation.Fields, base: Path) -> Defaults:
     given = top.mapping("defaults", ("language", "paper", "out", "template"))
-    if given is not None:
-        out = given.text("out")
-        defaults = Defaults(
-            language=i18n.language_spelling(given.text("language", default="en")),
-            paper=given.choice("paper", PAPERS, default="auto"),
-            out=(base / out) if out else defaults.out,
-            template=_template(given.text("template", default="appeal"), base),
-        )
-    return Profile(
-        organisation=organisation,
-        letterhead=letterhead,
-        signatories=tuple(signatories),
-        cosigners=top.text_list("co_signing_organisations"),
-        defaults=defaults,
-        path=path,
-        warnings=comment_warnings(path),
+    if given is None:
+        return Defaults()
+    out = given.text("out")
+    return Defaults(
+        language=i18n.language_spelling(given.text("language", default="en")),
+        paper=given.choice("paper", PAPERS, default="auto"),
+        out=(base / out) if out else Defaults.out,
+        template=_template(given.text("template", default="appeal"), base),
     )
 
 
@@ -347,7 +388,29 @@ def check_text(profile: Profile) -> list[tuple[str, str]]:
     return [(label, value) for label, value in values if value]
 
 
-__all__ = ["DataError", "Defaults", "Letterhead", "Organisation", "Profile", "Signatory", "load"]
+__all__ = [
+    "MAX_SIGNATORIES",
+    "PAPERS",
+    "PLACEMENTS",
+    "PROFILE_NAME",
+    "SECTIONS",
+    "DataError",
+    "Defaults",
+    "Letterhead",
+    "Organisation",
+    "Profile",
+    "Signatory",
+    "StarterValues",
+    "check",
+    "check_text",
+    "comment_warnings",
+    "email_problem",
+    "find",
+    "image_problem",
+    "load",
+    "starter_text",
+    "write_starter",
+]
 
 
 STARTER = """\
