@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -233,6 +234,32 @@ def read(path: Path) -> SignerList:
     encoding, no ``name`` column); problems with one row become :class:`BadRow` entries.
     """
     reader, encoding = _rows(path)
+    header = _header(reader, path)
+    extra_columns = tuple(h for h in header if h and h not in COLUMNS)
+    signers: list[Signer] = []
+    bad: list[BadRow] = []
+    row = 1
+    while True:
+        row += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            bad.append(BadRow(row, f"cannot be read ({exc})"))
+            continue
+        if not any(field.strip() for field in fields):
+            continue  # spreadsheets often end with empty rows
+        signer = _signer(row, fields, header, extra_columns)
+        if isinstance(signer, BadRow):
+            bad.append(signer)
+        else:
+            signers.append(signer)
+    return SignerList(path, tuple(signers), tuple(bad), extra_columns, encoding)
+
+
+def _header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    """The header row's column names, which must include ``name`` and none twice."""
     try:
         header = [_column(h) for h in next(reader)]
     except csv.Error as exc:
@@ -253,54 +280,36 @@ def read(path: Path) -> SignerList:
         raise DataError(
             f"column {duplicates[0]!r} appears twice in the header row", path=path, line=1
         )
-    extra_columns = tuple(h for h in header if h and h not in COLUMNS)
-    signers: list[Signer] = []
-    bad: list[BadRow] = []
-    row = 1
-    while True:
-        row += 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            bad.append(BadRow(row, f"cannot be read ({exc})"))
-            continue
-        if not any(field.strip() for field in fields):
-            continue  # spreadsheets often end with empty rows
-        if len(fields) > len(header):
-            bad.append(
-                BadRow(
-                    row,
-                    f"{len(fields)} fields but the header has {len(header)}; "
-                    "put a note that contains the separator in double quotes",
-                )
-            )
-            continue
-        values = {
-            key: " ".join(value.split()) for key, value in zip(header, fields, strict=False) if key
-        }
-        name = values.get("name", "")
-        if not name:
-            bad.append(BadRow(row, "no name"))
-            continue
-        note = values.get("personal_note", "")
-        if len(note) > MAX_NOTE:
-            bad.append(
-                BadRow(row, f"personal_note is {len(note)} characters; at most {MAX_NOTE} fit")
-            )
-            continue
-        signers.append(
-            Signer(
-                row=row,
-                name=name,
-                title=values.get("title", ""),
-                organisation=values.get("organisation", ""),
-                email=values.get("email", ""),
-                city=values.get("city", ""),
-                country=values.get("country", ""),
-                personal_note=note,
-                extra=tuple((c, values.get(c, "")) for c in extra_columns),
-            )
+    return header
+
+
+def _signer(
+    row: int, fields: list[str], header: list[str], extra_columns: tuple[str, ...]
+) -> Signer | BadRow:
+    """The signer a row names, or why it cannot become a letter."""
+    if len(fields) > len(header):
+        return BadRow(
+            row,
+            f"{len(fields)} fields but the header has {len(header)}; "
+            "put a note that contains the separator in double quotes",
         )
-    return SignerList(path, tuple(signers), tuple(bad), extra_columns, encoding)
+    values = {
+        key: " ".join(value.split()) for key, value in zip(header, fields, strict=False) if key
+    }
+    name = values.get("name", "")
+    if not name:
+        return BadRow(row, "no name")
+    note = values.get("personal_note", "")
+    if len(note) > MAX_NOTE:
+        return BadRow(row, f"personal_note is {len(note)} characters; at most {MAX_NOTE} fit")
+    return Signer(
+        row=row,
+        name=name,
+        title=values.get("title", ""),
+        organisation=values.get("organisation", ""),
+        email=values.get("email", ""),
+        city=values.get("city", ""),
+        country=values.get("country", ""),
+        personal_note=note,
+        extra=tuple((c, values.get(c, "")) for c in extra_columns),
+    )
