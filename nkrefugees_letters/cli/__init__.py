@@ -25,17 +25,17 @@ from ..lazyimport import lazy_module
 
 if TYPE_CHECKING:
     from .. import check as check_module
-    from .. import coverage, i18n, letters, missions, places, profile
+    from .. import coverage, i18n, letters, missions, places, profile, starter
     from ..text import templates
 else:  # loaded when a command first uses them: --help needs none (see lazyimport).
     # The layout, fonts, YAML, verify, phone and postal modules are registered lazily
     # too, so that the options (missions.KINDS, check.MAX_AGE_MONTHS, cli_verify's) and
     # a directory read from its cache do not load them.
-    check_module, coverage, i18n, letters, missions, places, profile, templates, *_ = (
+    check_module, coverage, i18n, letters, missions, places, profile, starter, templates, *_ = (
         lazy_module(f"nkrefugees_letters.{name}")
         for name in (
             *("check", "coverage", "i18n", "letters", "missions", "places", "profile"),
-            *("text.templates", "pdf.layout", "pdf.fonts", "yamlio", "output"),
+            *("starter", "text.templates", "pdf.layout", "pdf.fonts", "yamlio", "output"),
             *("text.render", "validation"),
             *("missions.verify", "missions.verify_report", "phones", "postal"),
         )
@@ -623,7 +623,7 @@ def init(
             if not who:
                 break
             people.append((who, _ask("Their title")))
-    values = profile.StarterValues(
+    values = starter.StarterValues(
         name=name,
         address=address,
         email=given["email"] or "",
@@ -634,7 +634,7 @@ def init(
         logo=given["logo"] or "",
         signatories=tuple(people),
     )
-    path = profile.write_starter(folder, values, force=force)
+    path = starter.write_starter(folder, values, force=force)
     _say(_shown(path))
     _say("next: check the profile with 'nkletters check'", err=True)
 

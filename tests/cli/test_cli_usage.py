@@ -427,12 +427,13 @@ def test_schema_accepts_the_readme_profile_and_the_starter() -> None:
 
     import jsonschema
 
-    from nkrefugees_letters import profile, yamlio
+    from nkrefugees_letters import yamlio
+    from nkrefugees_letters.starter import StarterValues, starter_text
 
     schema = json.loads((ROOT / "docs" / "nkletters.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    starter = profile.starter_text(
-        profile.StarterValues(
+    starter = starter_text(
+        StarterValues(
             name="Friends", country="GB", signatories=(("Jane Doe", "Chair"),), logo="logo.png"
         )
     )
