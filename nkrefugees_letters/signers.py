@@ -24,6 +24,18 @@ from typing import Any
 from . import reading, validation
 from .errors import DataError
 
+__all__ = [
+    "ALIASES",
+    "COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_NOTE",
+    "RESAVE",
+    "BadRow",
+    "Signer",
+    "SignerList",
+    "read",
+]
+
 COLUMNS = ("name", "title", "organisation", "email", "city", "country", "personal_note")
 ALIASES = {
     "organization": "organisation",

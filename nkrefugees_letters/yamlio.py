@@ -18,6 +18,18 @@ import yaml
 from . import reading
 from .errors import DataError
 
+__all__ = [
+    "MAX_YAML_BYTES",
+    "Mapping",
+    "Sequence",
+    "Text",
+    "comment_values",
+    "line_of",
+    "load_file",
+    "load_text",
+    "quote",
+]
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_YAML_BYTES = 5_000_000
