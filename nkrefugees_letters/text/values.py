@@ -38,7 +38,11 @@ _HIDDEN_FIELDS = frozenset({"origin", "path"})
 
 
 def check_size(value: Any, operator: str) -> Any:
-    """``value``, unless it is a text, list or number too large for a letter."""
+    """``value``, unless it is a text, list or number too large for a letter.
+
+    Raises:
+        SecurityError: naming ``operator``, the operation that built ``value``.
+    """
     if isinstance(value, str | list | tuple) and len(value) > MAX_TEXT:
         raise SecurityError(f"{operator!r} would make a length of {len(value)}")
     if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
@@ -48,7 +52,11 @@ def check_size(value: Any, operator: str) -> Any:
 
 def as_text(value: Any) -> str:
     """A value as the text a letter prints; anything that is not a value is refused,
-    so that no Python object (and no path on the user's disk) ends up in a letter."""
+    so that no Python object (and no path on the user's disk) ends up in a letter.
+
+    Raises:
+        SecurityError: for a record, a list or any other object, saying what to print.
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, bool | int | float | date | jinja2.Undefined):
