@@ -1,9 +1,12 @@
 """Missions: the directory of PRC embassies and consulates — the public face of its modules.
 
-The directory's data types live in :mod:`.mission_types`, reading and checking a file in
-:mod:`.mission_file`, and the ways a mission is listed in :mod:`.mission_listing`; this
-module holds the :class:`Directory` with its look-ups and :func:`load`, and names
-everything the rest of nkletters uses, so that ``missions.X`` is the one way in.
+The directory's data types live in :mod:`.model`, reading and checking a file in
+:mod:`.loader`, and the ways a mission is listed in :mod:`.listing`; this module holds
+the :class:`Directory` with its look-ups and :func:`load`, and names everything the rest
+of nkletters uses, so that ``missions.X`` is the one way in. Checking addresses on the
+web (``missions verify``) is apart, imported only by that command: :mod:`.verify`
+fetches and decides, :mod:`.pages` reads a page as text, :mod:`.matching` finds an
+address in it, :mod:`.verify_report` writes the results.
 """
 
 from __future__ import annotations

@@ -38,6 +38,11 @@ from .model import (
     postal_code_fits,
 )
 
+__all__ = [
+    "check_file",
+    "load_file",
+]
+
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
 
@@ -201,32 +206,15 @@ def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataEr
 
 
 def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION) -> Mission:
+    """One mission checked field by field. Each step checks one part, in the order the
+    first problem is reported when not collecting (see :func:`check_file`)."""
     allowed = MISSION_FIELDS + SCHEMA_1_ONLY if version == "1" else MISSION_FIELDS
     fields = validation.Fields(raw, path, f"missions[{index}]", allowed)
-    mission_id = fields.text("id", required=True).lower()
-    if not _ID.match(mission_id):
-        raise fields.error(
-            f"id: {mission_id!r} is not of the form 'cc-city'",
-            fields.line("id"),
-            hint="country code, a hyphen, the city in lower-case ASCII (e.g. us-chicago)",
-        )
-    address_fields = fields.mapping("address", ADDRESS_FIELDS, required=True)
-    assert address_fields is not None
-    address = _address(address_fields)
+    mission_id = _mission_id(fields)
+    address = _address(_required_mapping(fields, "address", ADDRESS_FIELDS))
     host = _host_country(fields)
-    if mission_id[:2] != (host or address.country).lower():
-        raise fields.error(
-            f"id: {mission_id!r} should start with the country code "
-            f"{(host or address.country).lower()!r}",
-            fields.line("id"),
-        )
-    status = fields.choice("status", STATUSES, default="open")
-    for key in ("source", "website", "district_source", "source_copy"):
-        _check_url(fields, key)
-    if status == "closed" and not fields.has("closed_on"):
-        raise fields.error(
-            "closed_on: a closed mission needs the date it closed", fields.line("status")
-        )
+    _check_id_country(fields, mission_id, host or address.country)
+    status = _status(fields)
     latitude, longitude, coordinates = _position(fields)
     return Mission(
         id=mission_id,
@@ -261,6 +249,47 @@ def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION)
         note=fields.text("note"),
         origin=f"{path}:{yamlio.line_of(raw)}",
     )
+
+
+def _mission_id(fields: validation.Fields) -> str:
+    mission_id = fields.text("id", required=True).lower()
+    if not _ID.match(mission_id):
+        raise fields.error(
+            f"id: {mission_id!r} is not of the form 'cc-city'",
+            fields.line("id"),
+            hint="country code, a hyphen, the city in lower-case ASCII (e.g. us-chicago)",
+        )
+    return mission_id
+
+
+def _check_id_country(fields: validation.Fields, mission_id: str, country: str) -> None:
+    """The id starts with the code of the country the mission serves (its host country,
+    else its address's)."""
+    if mission_id[:2] != country.lower():
+        raise fields.error(
+            f"id: {mission_id!r} should start with the country code {country.lower()!r}",
+            fields.line("id"),
+        )
+
+
+def _required_mapping(
+    fields: validation.Fields, key: str, allowed: tuple[str, ...]
+) -> validation.Fields:
+    found = fields.mapping(key, allowed, required=True)
+    assert found is not None  # required: a missing mapping raises
+    return found
+
+
+def _status(fields: validation.Fields) -> str:
+    """Open or closed (a closed mission needs its date), with the web addresses checked."""
+    status = fields.choice("status", STATUSES, default="open")
+    for key in ("source", "website", "district_source", "source_copy"):
+        _check_url(fields, key)
+    if status == "closed" and not fields.has("closed_on"):
+        raise fields.error(
+            "closed_on: a closed mission needs the date it closed", fields.line("status")
+        )
+    return status
 
 
 def _address(fields: validation.Fields) -> Address:
@@ -387,6 +416,15 @@ def _names(fields: validation.Fields) -> tuple[tuple[str, str], ...]:
         )
         return ()
     languages = [key for key in value if _LANGUAGE.match(key)]
+    for key in value:
+        if key not in languages:
+            validation.report(
+                fields.error(
+                    f"{key!r} under names is not a language code",
+                    value.key_lines[key],
+                    hint="use e.g. zh, ko, ja",
+                )
+            )
     names = validation.Fields(value, fields.path, fields.qualified("names"), languages)
     return tuple((lang, names.text(lang)) for lang in languages if names.text(lang))
 
@@ -411,8 +449,7 @@ def _office(fields: validation.Fields) -> Office | None:
     office = fields.mapping("consular_office", OFFICE_FIELDS)
     if office is None:
         return None
-    address_fields = office.mapping("address", ADDRESS_FIELDS, required=True)
-    assert address_fields is not None
+    address_fields = _required_mapping(office, "address", ADDRESS_FIELDS)
     _check_url(office, "source")
     return Office(
         address=_address(address_fields),
