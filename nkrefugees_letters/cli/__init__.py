@@ -25,17 +25,18 @@ from ..lazyimport import lazy_module
 
 if TYPE_CHECKING:
     from .. import check as check_module
-    from .. import coverage, i18n, letters, missions, places, profile
-    from ..text import render
+    from .. import coverage, i18n, letters, missions, places, profile, starter
+    from ..text import templates
 else:  # loaded when a command first uses them: --help needs none (see lazyimport).
     # The layout, fonts, YAML, verify, phone and postal modules are registered lazily
     # too, so that the options (missions.KINDS, check.MAX_AGE_MONTHS, cli_verify's) and
     # a directory read from its cache do not load them.
-    check_module, coverage, i18n, letters, missions, places, profile, render, *_ = (
+    check_module, coverage, i18n, letters, missions, places, profile, starter, templates, *_ = (
         lazy_module(f"nkrefugees_letters.{name}")
         for name in (
             *("check", "coverage", "i18n", "letters", "missions", "places", "profile"),
-            *("text.render", "pdf.layout", "pdf.fonts", "yamlio", "output"),
+            *("starter", "text.templates", "pdf.layout", "pdf.fonts", "yamlio", "output"),
+            *("text.render", "validation"),
             *("missions.verify", "missions.verify_report", "phones", "postal"),
         )
     )
@@ -622,7 +623,7 @@ def init(
             if not who:
                 break
             people.append((who, _ask("Their title")))
-    values = profile.StarterValues(
+    values = starter.StarterValues(
         name=name,
         address=address,
         email=given["email"] or "",
@@ -633,7 +634,7 @@ def init(
         logo=given["logo"] or "",
         signatories=tuple(people),
     )
-    path = profile.write_starter(folder, values, force=force)
+    path = starter.write_starter(folder, values, force=force)
     _say(_shown(path))
     _say("next: check the profile with 'nkletters check'", err=True)
 
@@ -992,7 +993,7 @@ def templates_list() -> None:
     Example:
         nkletters templates list
     """
-    infos = render.builtin_templates()
+    infos = templates.builtin_templates()
     width = max((len(info.name) for info in infos), default=0)
     for info in infos:
         click.echo(f"{info.name.ljust(width)}  {info.language:<5}  {info.description}".rstrip())
@@ -1023,7 +1024,7 @@ def templates_show(name: str, language: str) -> None:
         nkletters templates show appeal
         nkletters templates show appeal --lang ko
     """
-    path, text = render.template_source(name, language)
+    path, text = templates.template_source(name, language)
     _say(f"# {_shown(path)}", err=True)
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -1044,7 +1045,7 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
         nkletters templates export appeal my-letter.md
         nkletters templates export appeal.zh letters/
     """
-    written = render.export_template(name, language, path, force=force)
+    written = templates.export_template(name, language, path, force=force)
     shown = _shown(written)
     as_option = shown if os.sep in shown or shown.endswith(".md") else f".{os.sep}{shown}"
     _say(shown)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .. import yamlio
+from .. import validation
 from ..errors import DataError, MissionClosed, MissionNotFound
 from ..resources import missions_file
 from .listing import (
@@ -105,7 +105,7 @@ class Directory:
         for mission in self.missions:
             if mission.id == mission_id.strip().lower():
                 return mission
-        suggestion = yamlio.closest(mission_id.strip().lower(), [m.id for m in self.missions])
+        suggestion = validation.closest(mission_id.strip().lower(), [m.id for m in self.missions])
         raise MissionNotFound(
             f"no mission with id {mission_id!r}",
             hint=(f"did you mean {suggestion!r}? " if suggestion else "")
