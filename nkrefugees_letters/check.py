@@ -11,7 +11,7 @@ organisation and for a personal letter, going on past each undefined variable it
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,6 @@ from .errors import DataError, LettersError
 from .missions import Directory, Mission
 from .pdf import fonts, layout
 from .profile import Organisation, Profile, Signatory
-from .resources import missions_file
 from .text import render
 from .text import templates as template_files
 
@@ -229,38 +228,13 @@ def _images(loaded: Profile) -> list[Path]:
 def _check_directory(
     data_paths: Sequence[Path], problems: list[Problem], today: date, max_age_months: int
 ) -> tuple[Directory, list[StaleSource]]:
-    by_id: dict[str, Mission] = {}
-    own: set[str] = set()
-    paths = (missions_file(), *data_paths)
-    for index, path in enumerate(paths):
-        for mission in _check_mission_file(path, problems):
-            by_id[mission.id] = mission
-            if index > 0:
-                own.add(mission.id)
-    directory = Directory(tuple(by_id.values()), tuple(paths))
-    for mission in directory.missions:
-        if mission.successor and mission.successor not in by_id:
-            path, line = _origin(mission)
-            problems.append(
-                Problem(
-                    f"{mission.id}: successor {mission.successor!r} is not a mission id",
-                    "name the id of the mission that took over the district",
-                    path,
-                    line,
-                )
-            )
+    directory, errors, own = missions.check(data_paths)
+    problems += [Problem.from_error(error) for error in errors]
     return directory, stale_sources(directory, own, today, max_age_months)
 
 
-def _check_mission_file(path: Path, problems: list[Problem]) -> list[Mission]:
-    """The valid missions of one file; a problem for each invalid one."""
-    found, errors = missions.check_file(path)
-    problems += [Problem.from_error(e) for e in errors]
-    return found
-
-
 def stale_sources(
-    directory: Iterable[Mission], own: set[str], today: date, max_age_months: int
+    directory: Iterable[Mission], own: Set[str], today: date, max_age_months: int
 ) -> list[StaleSource]:
     """Open missions whose ``source_date`` is more than ``max_age_months`` before ``today``.
 
@@ -274,7 +248,7 @@ def stale_sources(
     stale = []
     for mission in directory:
         if mission.is_open and mission.source_date and mission.source_date < limit:
-            path, line = _origin(mission)
+            path, line = missions.origin(mission)
             age = (today.year - mission.source_date.year) * 12 + (
                 today.month - mission.source_date.month
             )
@@ -286,11 +260,6 @@ def months_before(day: date, months: int) -> date:
     """The same day ``months`` months earlier (the month's last day when it is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _origin(mission: Mission) -> tuple[Path, int | None]:
-    path, _, line = mission.origin.rpartition(":")
-    return Path(path), int(line) if line.isdigit() else None
 
 
 def _sample_mission(directory: Directory) -> Mission:
