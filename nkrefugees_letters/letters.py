@@ -17,7 +17,8 @@ from .errors import LayoutError, LettersError, TemplateError
 from .missions import Mission
 from .pdf import fonts, layout
 from .profile import Profile, Signatory, check_text
-from .text import render
+from .text import render, templates
+from .text.lettertext import LetterText
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def mission_warnings(mission: Mission) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-def review_warnings(text: render.LetterText) -> tuple[str, ...]:
+def review_warnings(text: LetterText) -> tuple[str, ...]:
     """A warning for each language of the letter whose template awaits native review."""
     parts = [text, *([text.translation] if text.translation else [])]
     return tuple(f"the '{p.language}' text: {p.review}" for p in parts if p.review)
@@ -195,8 +196,8 @@ def split_languages(value: str) -> tuple[str, ...]:
     return languages
 
 
-def _template(name: str, language: str, *, bilingual: bool) -> render.Template:
-    template = render.load_template(render.find_template(name, language))
+def _template(name: str, language: str, *, bilingual: bool) -> templates.Template:
+    template = templates.load_template(templates.find_template(name, language))
     if bilingual and template.language != language:
         raise TemplateError(
             f"template {template.name!r} is in {template.language!r}, "

@@ -17,7 +17,7 @@ import click
 import pytest
 
 from nkrefugees_letters import cli, letters, missions, profile
-from nkrefugees_letters.text import render
+from nkrefugees_letters.text import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,5 +100,5 @@ def test_every_template_variable_is_documented() -> None:
 
 def test_every_template_filter_is_documented() -> None:
     docs = _template_docs()
-    missing = [name for name in render.environment().filters if f"`{name}`" not in docs]
+    missing = [name for name in sandbox.environment().filters if f"`{name}`" not in docs]
     assert missing == []

@@ -22,8 +22,8 @@ from ..lazyimport import lazy_module
 
 if TYPE_CHECKING:
     from .. import check as check_module
-    from .. import coverage, i18n, letters, missions, output, places, profile, selection
-    from ..text import render
+    from .. import coverage, i18n, letters, missions, output, places, profile, selection, starter
+    from ..text import templates
 else:  # loaded when a command first uses them: --help needs none (see lazyimport).
     # The layout, fonts, YAML, verify, phone and postal modules are registered lazily
     # too, so that the options (missions.KINDS, check.MAX_AGE_MONTHS, verify's) and a
@@ -36,8 +36,9 @@ else:  # loaded when a command first uses them: --help needs none (see lazyimpor
             *("missions.verify_report", "missions.listing", "phones", "postal"),
         )
     )
-    selection, render = (
-        lazy_module(f"nkrefugees_letters.{name}") for name in ("selection", "text.render")
+    selection, starter, templates, *_ = (
+        lazy_module(f"nkrefugees_letters.{name}")
+        for name in ("selection", "starter", "text.templates", "text.render", "validation")
     )
 from .. import cliopts
 
@@ -61,10 +62,11 @@ __all__ = [
     "places",
     "profile",
     "profile_option",
-    "render",
     "say",
     "selection",
     "shown",
+    "starter",
+    "templates",
     "warn",
 ]
 

@@ -1,7 +1,7 @@
 """CLI: ``nkletters init`` — a commented organisation profile, asked for or given as options.
 
 What a valid answer is (an email, a logo, a language) is the library's to say
-(:mod:`profile`, :mod:`cliopts`); :func:`profile.write_starter` writes the file.
+(:mod:`profile`, :mod:`cliopts`); :func:`starter.write_starter` writes the file.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import click
 
 from .. import cliopts
 from ..errors import BadCountry
-from .common import friendly_errors, i18n, profile, say, shown
+from .common import friendly_errors, i18n, profile, say, shown, starter
 
 __all__ = ["init"]
 
@@ -94,7 +94,7 @@ def init(
         _ask_rest(folder, checks, given)
         if not signers:
             _ask_signatories(people)
-    values = profile.StarterValues(
+    values = starter.StarterValues(
         name=name,
         address=address,
         email=given["email"] or "",
@@ -105,7 +105,7 @@ def init(
         logo=given["logo"] or "",
         signatories=tuple(people),
     )
-    path = profile.write_starter(folder, values, force=force)
+    path = starter.write_starter(folder, values, force=force)
     say(shown(path))
     say("next: check the profile with 'nkletters check'", err=True)
 

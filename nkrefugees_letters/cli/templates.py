@@ -1,6 +1,6 @@
 """CLI: ``nkletters templates`` — list the built-in letter templates, show one, export one.
 
-Finding and copying templates is :mod:`text.render`'s; this module prints.
+Finding and copying templates is :mod:`text.templates`'s; this module prints.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import cliopts
-from .common import friendly_errors, render, say, shown
+from .common import friendly_errors, say, shown, templates
 
 __all__ = ["templates_group"]
 
@@ -40,7 +40,7 @@ def templates_list() -> None:
     Example:
         nkletters templates list
     """
-    infos = render.builtin_templates()
+    infos = templates.builtin_templates()
     width = max((len(info.name) for info in infos), default=0)
     for info in infos:
         click.echo(f"{info.name.ljust(width)}  {info.language:<5}  {info.description}".rstrip())
@@ -71,7 +71,7 @@ def templates_show(name: str, language: str) -> None:
         nkletters templates show appeal
         nkletters templates show appeal --lang ko
     """
-    path, text = render.template_source(name, language)
+    path, text = templates.template_source(name, language)
     say(f"# {shown(path)}", err=True)
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -92,7 +92,7 @@ def templates_export(name: str, path: Path | None, language: str, force: bool) -
         nkletters templates export appeal my-letter.md
         nkletters templates export appeal.zh letters/
     """
-    written = render.export_template(name, language, path, force=force)
+    written = templates.export_template(name, language, path, force=force)
     where = shown(written)
     as_option = where if os.sep in where or where.endswith(".md") else f".{os.sep}{where}"
     say(where)

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, i18n, phones, yamlio
+from .. import __version__, i18n, phones, validation, yamlio
 from ..errors import DataError
 from .model import (
     ADDRESS_FIELDS,
@@ -155,7 +155,7 @@ def check_file(path: Path) -> tuple[list[Mission], list[DataError]]:
 
 def _gathering(collect: bool) -> contextlib.AbstractContextManager[list[DataError]]:
     """Record the problems of optional fields when collecting; else raise the first."""
-    return yamlio.collecting() if collect else contextlib.nullcontext([])
+    return validation.collecting() if collect else contextlib.nullcontext([])
 
 
 def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataError]]:
@@ -163,7 +163,7 @@ def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataEr
     try:
         raw = yamlio.load_file(path)
         with _gathering(collect) as collected:
-            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
+            top = validation.Fields(raw, path, "", ("schema_version", "missions"))
             entries = list(top.items("missions"))
         problems += collected
         version = top.text("schema_version", required=True)
@@ -209,7 +209,7 @@ def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION)
     """One mission checked field by field. Each step checks one part, in the order the
     first problem is reported when not collecting (see :func:`check_file`)."""
     allowed = MISSION_FIELDS + SCHEMA_1_ONLY if version == "1" else MISSION_FIELDS
-    fields = yamlio.Fields(raw, path, f"missions[{index}]", allowed)
+    fields = validation.Fields(raw, path, f"missions[{index}]", allowed)
     mission_id = _mission_id(fields)
     address = _address(_required_mapping(fields, "address", ADDRESS_FIELDS))
     host = _host_country(fields)
@@ -251,7 +251,7 @@ def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION)
     )
 
 
-def _mission_id(fields: yamlio.Fields) -> str:
+def _mission_id(fields: validation.Fields) -> str:
     mission_id = fields.text("id", required=True).lower()
     if not _ID.match(mission_id):
         raise fields.error(
@@ -262,7 +262,7 @@ def _mission_id(fields: yamlio.Fields) -> str:
     return mission_id
 
 
-def _check_id_country(fields: yamlio.Fields, mission_id: str, country: str) -> None:
+def _check_id_country(fields: validation.Fields, mission_id: str, country: str) -> None:
     """The id starts with the code of the country the mission serves (its host country,
     else its address's)."""
     if mission_id[:2] != country.lower():
@@ -272,13 +272,15 @@ def _check_id_country(fields: yamlio.Fields, mission_id: str, country: str) -> N
         )
 
 
-def _required_mapping(fields: yamlio.Fields, key: str, allowed: tuple[str, ...]) -> yamlio.Fields:
+def _required_mapping(
+    fields: validation.Fields, key: str, allowed: tuple[str, ...]
+) -> validation.Fields:
     found = fields.mapping(key, allowed, required=True)
     assert found is not None  # required: a missing mapping raises
     return found
 
 
-def _status(fields: yamlio.Fields) -> str:
+def _status(fields: validation.Fields) -> str:
     """Open or closed (a closed mission needs its date), with the web addresses checked."""
     status = fields.choice("status", STATUSES, default="open")
     for key in ("source", "website", "district_source", "source_copy"):
@@ -290,7 +292,7 @@ def _status(fields: yamlio.Fields) -> str:
     return status
 
 
-def _address(fields: yamlio.Fields) -> Address:
+def _address(fields: validation.Fields) -> Address:
     country = fields.text("country", required=True).upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise fields.error(
@@ -319,7 +321,7 @@ def _address(fields: yamlio.Fields) -> Address:
     )
 
 
-def _host_country(fields: yamlio.Fields) -> str:
+def _host_country(fields: validation.Fields) -> str:
     host = fields.text("host_country").upper()
     if host and not i18n.is_country_code(host):
         raise fields.error(
@@ -330,10 +332,10 @@ def _host_country(fields: yamlio.Fields) -> str:
     return host
 
 
-def _check_url(fields: yamlio.Fields, key: str) -> None:
+def _check_url(fields: validation.Fields, key: str) -> None:
     value = fields.text(key)
     if value and not _URL.match(value):
-        yamlio.report(
+        validation.report(
             fields.error(
                 f"{key}: expected a web address starting with http:// or https://",
                 fields.line(key),
@@ -341,11 +343,11 @@ def _check_url(fields: yamlio.Fields, key: str) -> None:
         )
 
 
-def _date_kind(fields: yamlio.Fields) -> str:
+def _date_kind(fields: validation.Fields) -> str:
     return fields.choice("source_date_kind", SOURCE_DATE_KINDS, default="page")
 
 
-def _confidence(fields: yamlio.Fields, version: str, status: str, address: Address) -> str:
+def _confidence(fields: validation.Fields, version: str, status: str, address: Address) -> str:
     """The confidence level, with the sources each level needs."""
     if version == "1":
         # Schema 1 said only whether an official page confirms the address.
@@ -379,7 +381,7 @@ def _confidence(fields: yamlio.Fields, version: str, status: str, address: Addre
     return level
 
 
-def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
+def _position(fields: validation.Fields) -> tuple[float | None, float | None, str]:
     latitude = fields.number("latitude", -90, 90)
     longitude = fields.number("longitude", -180, 180)
     if (latitude is None) != (longitude is None):
@@ -401,12 +403,12 @@ def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
-def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
+def _names(fields: validation.Fields) -> tuple[tuple[str, str], ...]:
     value = fields.data.get("names")
     if value is None or value == "":
         return ()
     if not isinstance(value, yamlio.Mapping):
-        yamlio.report(
+        validation.report(
             fields.error(
                 "names: expected a mapping of language codes to names (ja: 中華人民共和国…)",
                 fields.line("names"),
@@ -416,23 +418,23 @@ def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
     languages = [key for key in value if _LANGUAGE.match(key)]
     for key in value:
         if key not in languages:
-            yamlio.report(
+            validation.report(
                 fields.error(
                     f"{key!r} under names is not a language code",
                     value.key_lines[key],
                     hint="use e.g. zh, ko, ja",
                 )
             )
-    names = yamlio.Fields(value, fields.path, fields.qualified("names"), languages)
+    names = validation.Fields(value, fields.path, fields.qualified("names"), languages)
     return tuple((lang, names.text(lang)) for lang in languages if names.text(lang))
 
 
-def _phone(fields: yamlio.Fields, country: str) -> str:
+def _phone(fields: validation.Fields, country: str) -> str:
     number = fields.text("phone")
     if number:
         problem = phones.problem(number, country)
         if problem:
-            yamlio.report(
+            validation.report(
                 fields.error(
                     f"phone: {number!r} {problem}",
                     fields.line("phone"),
@@ -443,7 +445,7 @@ def _phone(fields: yamlio.Fields, country: str) -> str:
     return number
 
 
-def _office(fields: yamlio.Fields) -> Office | None:
+def _office(fields: validation.Fields) -> Office | None:
     office = fields.mapping("consular_office", OFFICE_FIELDS)
     if office is None:
         return None
@@ -458,10 +460,10 @@ def _office(fields: yamlio.Fields) -> Office | None:
     )
 
 
-def _superseded(fields: yamlio.Fields) -> tuple[Superseded, ...]:
+def _superseded(fields: validation.Fields) -> tuple[Superseded, ...]:
     old: list[Superseded] = []
     for index, raw in fields.items("superseded"):
-        entry = yamlio.Fields(
+        entry = validation.Fields(
             raw, fields.path, fields.qualified(f"superseded[{index}]"), SUPERSEDED_FIELDS
         )
         _check_url(entry, "source")

@@ -51,7 +51,7 @@ from .. import i18n, images
 from ..errors import LayoutError, masks_interrupt
 from ..missions import Mission
 from ..profile import Profile, Signatory
-from ..text.render import Block, LetterText
+from ..text.lettertext import Block, LetterText
 from . import cjk, fonts
 
 

@@ -21,7 +21,7 @@ from .. import cliopts, i18n, letters, places, profile, selection, yamlio
 from ..errors import BadCountry, DataError, LettersError, TemplateError, UsageError
 from ..missions import Directory
 from ..pdf import layout
-from ..text import render
+from ..text import templates
 
 RENDER_LOCK = threading.Lock()
 """reportlab shares fonts and parsed paragraphs between documents of one process, so the
@@ -163,7 +163,7 @@ def check_options(
     template = chosen.defaults.template or "appeal"
     try:
         for language in letters.split_languages(choice.language or chosen.defaults.language):
-            render.find_template(template, language)
+            templates.find_template(template, language)
     except LettersError as exc:
         errors.add("lang", str(exc))
     try:

@@ -429,12 +429,13 @@ def test_schema_accepts_the_readme_profile_and_the_starter() -> None:
 
     import jsonschema
 
-    from nkrefugees_letters import profile, yamlio
+    from nkrefugees_letters import yamlio
+    from nkrefugees_letters.starter import StarterValues, starter_text
 
     schema = json.loads((ROOT / "docs" / "nkletters.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    starter = profile.starter_text(
-        profile.StarterValues(
+    starter = starter_text(
+        StarterValues(
             name="Friends", country="GB", signatories=(("Jane Doe", "Chair"),), logo="logo.png"
         )
     )
@@ -502,9 +503,9 @@ def test_docs_command_prints_the_documents_messages_name(run: Run, name: str) ->
 
 
 def _parish_template(tmp_path: Path) -> Path:
-    from nkrefugees_letters.text import render
+    from nkrefugees_letters.text import templates
 
-    _, text = render.template_source("appeal", "en")
+    _, text = templates.template_source("appeal", "en")
     path = tmp_path / "parish.en.md"
     path.write_text(
         text.rstrip() + "\n\n{% if signer %}From the parish of {{ signer.extra.parish }}, "
