@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import i18n, output, places
+from . import i18n, output
 from .errors import LayoutError, LettersError, TemplateError
-from .missions import Directory, Mission, closed_error
+from .missions import Mission
 from .pdf import fonts, layout
 from .profile import Profile, Signatory, check_text
 from .text import render, templates
@@ -232,28 +232,3 @@ def generate(
     )
     warnings = mission_warnings(mission) + review_warnings(letter.text)
     return Written(path, pdf.pages, pdf.paper.label, mission, warnings)
-
-
-def resolve(
-    directory: Directory,
-    *,
-    city: str = "",
-    country: str = "",
-    mission_id: str = "",
-    prefer_country: str = "",
-) -> places.Resolution:
-    """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
-    with the rule that chose it (see :func:`places.resolve`).
-
-    A city whose own mission has closed (Houston) is an error that names the mission
-    serving it now: the volunteer should choose that one knowingly, with ``--mission``.
-    """
-    if mission_id:
-        mission = directory.get(mission_id)
-        if not mission.is_open:
-            raise closed_error(mission, directory)
-        return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
-    resolution = places.resolve(directory, city, country, prefer_country=prefer_country)
-    if resolution.closed is not None:
-        raise resolution.closed_error()
-    return resolution

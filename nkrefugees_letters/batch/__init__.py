@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import i18n, letters, output, places, sheet
-from ..errors import LettersError, MissionClosed, MissionNotFound, masks_interrupt
+from ..errors import LettersError, MissionNotFound, masks_interrupt
 from ..letters import LetterOptions
-from ..missions import Directory, Mission, closed_error, normalise
+from ..missions import Directory, Mission, normalise
 from ..pdf import fonts, layout, stationery
 from ..profile import Profile, Signatory
+from ..selection import Selection, select
 from ..signers import BadRow, Signer, SignerList
 from ..text import templates
 from ..text.lettertext import Block
@@ -70,21 +71,6 @@ LISTED = 8
 """How many ids a one-line warning names before it says "and N more"."""
 LABEL_NAME = 40
 """How much of a signer's name a message shows."""
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which missions the user chose: ``--all``, ``--country``, ``--city``, ``--mission``."""
-
-    all: bool = False
-    countries: tuple[str, ...] = ()
-    cities: tuple[str, ...] = ()
-    mission_ids: tuple[str, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        """True when nothing was chosen (signers then choose their own missions)."""
-        return not (self.all or self.countries or self.cities or self.mission_ids)
 
 
 @dataclass(frozen=True)
@@ -185,75 +171,6 @@ class BatchReport:
 def output_folder(profile: Profile, options: LetterOptions, when: date) -> Path:
     """``--out`` if given, else ``letters/DATE`` (under the profile's output folder)."""
     return options.out_dir or profile.defaults.out / when.isoformat()
-
-
-def select(
-    directory: Directory, selection: Selection, *, prefer_country: str = ""
-) -> tuple[list[Mission], list[str]]:
-    """The open missions chosen, in order and without repeats, and a note for each
-    closed one that was skipped (or shared city name decided). Unknown names and ids are
-    errors: nothing is written. ``prefer_country`` decides shared names (places.resolve)."""
-    chosen: dict[str, Mission] = {}
-    notes: list[str] = []
-    closed: list[Mission] = []
-    countries = tuple(c.strip().upper() for c in selection.countries if c.strip())
-    for code in countries:
-        if not i18n.is_country_code(code):
-            raise MissionNotFound(
-                f"--country {code!r} is not a two-letter ISO country code",
-                hint="e.g. --country US, --country GB",
-            )
-    if selection.all or (countries and not selection.cities):
-        for mission in directory:
-            if countries and mission.country not in countries:
-                continue
-            if mission.is_open:
-                chosen.setdefault(mission.id, mission)
-            else:
-                closed.append(mission)
-        if countries and not chosen and not closed:
-            raise MissionNotFound(
-                "the directory lists no mission in " + ", ".join(countries),
-                hint="see 'nkletters missions list'",
-            )
-    for mission_id in selection.mission_ids:
-        mission = directory.get(mission_id)
-        if mission.is_open:
-            chosen.setdefault(mission.id, mission)
-        else:
-            closed.append(mission)
-    for city in selection.cities:
-        resolution = _resolve_city(directory, city, countries, prefer_country)
-        if resolution.choice:
-            notes.append(resolution.choice)
-        if resolution.closed is not None and resolution.rule == "city":
-            closed.append(resolution.closed)
-        elif resolution.closed is not None:
-            notes.append(f"{city.strip()}: {resolution.reason}")
-            chosen.setdefault(resolution.mission.id, resolution.mission)
-        else:
-            chosen.setdefault(resolution.mission.id, resolution.mission)
-    for mission in dict.fromkeys(closed):
-        notes.append(f"skipped: {closed_error(mission, directory)}")
-    return list(chosen.values()), notes
-
-
-def _resolve_city(
-    directory: Directory, city: str, countries: Sequence[str], prefer_country: str = ""
-) -> places.Resolution:
-    if len(countries) <= 1:
-        country = countries[0] if countries else ""
-        return places.resolve(directory, city, country, prefer_country=prefer_country)
-    first: MissionNotFound | None = None
-    for country in countries:
-        try:
-            return places.resolve(directory, city, country)
-        except MissionClosed:
-            raise
-        except MissionNotFound as exc:
-            first = first or exc
-    assert first is not None
-    raise first
 
 
 def plan(

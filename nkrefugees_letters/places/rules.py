@@ -79,11 +79,7 @@ def resolve(
     prefer = "" if country else prefer_country.strip().upper()
     if not normalise(text):
         raise MissionNotFound("no city given", hint="use --city NAME, e.g. --city Chicago")
-    if country and not i18n.is_country_code(country):
-        raise MissionNotFound(
-            f"--country {country!r} is not a two-letter ISO country code",
-            hint="e.g. --country US, --country GB",
-        )
+    country = i18n.checked_country(country)
     asked = _Asked(text, country, prefer)
     found = directory.in_city(text, country)
     open_missions = [m for m in found if m.is_open]

@@ -310,7 +310,9 @@ def test_init_asks_again_until_each_answer_is_right(run: Run, tmp_path: Path) ->
     result = run("init", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     prompts = result.stdout
-    assert "Error: 'EU' is not a two-letter country code, e.g. GB, US, CA" in prompts
+    assert (
+        "Error: 'EU' is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK)" in prompts
+    )
     assert "Error: 'info@example' does not look like an email address" in prompts
     assert "Error: 'fr' is not a language nkletters writes in" in prompts
     assert "Error: image file " in prompts and "logo.gif' not found" in prompts
@@ -332,7 +334,7 @@ def test_init_asks_again_until_each_answer_is_right(run: Run, tmp_path: Path) ->
     ("option", "value", "message"),
     [
         ("--email", "info@@x", "'info@@x' does not look like an email address"),
-        ("--country", "ZZ", "'ZZ' is not a two-letter country code"),
+        ("--country", "ZZ", "'ZZ' is not a two-letter ISO 3166 country code"),
         ("--lang", "xx", "'xx' is not a language nkletters writes in"),
         ("--logo", "missing.png", "missing.png' not found"),
     ],

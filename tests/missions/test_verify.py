@@ -449,7 +449,7 @@ def test_command_gives_one_line_per_mission_and_a_summary(
     [
         ((), "Error: say which missions: --mission ID, --country CC or --all"),
         (("--mission", "us-chicgo"), "no mission with id 'us-chicgo' — did you mean 'us-chicago'?"),
-        (("--country", "XX"), "'XX' is not a two-letter country code"),
+        (("--country", "XX"), "'XX' is not a two-letter ISO 3166 country code"),
         (("--country", "AQ"), "no open mission in AQ in the directory"),
         (("--mission", "us-chicago", "--report", "out.txt"), "written as .csv or .json"),
     ],
