@@ -2,7 +2,7 @@
 every problem at once, each as ``file:line: what is wrong — how to fix it``.
 
 Loading for a letter stops at the first problem; checking goes on. The profile is read
-in :func:`yamlio.collecting` mode (every field is checked) and its images are decoded;
+by :func:`profile.check` (the loader's own code, every field) and its images are decoded;
 each mission of a directory file is validated on its own (every broken mission is
 reported, with its first problem); each template is rendered with sample values, for an
 organisation and for a personal letter, going on past each undefined variable it reports.
@@ -11,19 +11,23 @@ organisation and for a personal letter, going on past each undefined variable it
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import i18n, letters, missions, profile, yamlio
+from . import i18n, letters, missions, profile
 from .errors import DataError, LettersError
 from .missions import Directory, Mission
 from .pdf import fonts, layout
 from .profile import Organisation, Profile, Signatory
-from .resources import missions_file
 from .text import render
+from .text import templates as template_files
+
+if TYPE_CHECKING:
+    from .text.lettertext import LetterText
+    from .text.templates import Template
 
 MAX_AGE_MONTHS = 12
 """Default age (months) after which a mission's source should be looked at again."""
@@ -145,7 +149,7 @@ def run(
     problems: list[Problem] = []
     loaded = _check_profile(profile_path, sample, problems)
     problems += directory_problems
-    names = dict.fromkeys([*render.builtin_names(), *templates])
+    names = dict.fromkeys([*template_files.builtin_names(), *templates])
     default = loaded.defaults.template if loaded is not None else ""
     if default:
         names[default] = None
@@ -175,14 +179,10 @@ def _check_profile(path: Path | None, sample: Mission, problems: list[Problem]) 
     if path is None:
         return None
     before = len(problems)
-    with yamlio.collecting() as collected:
-        try:
-            loaded = profile.load(path)
-        except LettersError as error:
-            problems += [Problem.from_error(e) for e in collected]
-            problems.append(Problem.from_error(error, path))
-            return None
-    problems += [Problem.from_error(e) for e in collected]
+    loaded, errors = profile.check(path)
+    problems += [Problem.from_error(error, path) for error in errors]
+    if loaded is None:
+        return None
     for label, value in profile.check_text(loaded):
         unprintable = fonts.unprintable_error(label, value)
         if unprintable is not None:
@@ -222,38 +222,13 @@ def _images(loaded: Profile) -> list[Path]:
 def _check_directory(
     data_paths: Sequence[Path], problems: list[Problem], today: date, max_age_months: int
 ) -> tuple[Directory, list[StaleSource]]:
-    by_id: dict[str, Mission] = {}
-    own: set[str] = set()
-    paths = (missions_file(), *data_paths)
-    for index, path in enumerate(paths):
-        for mission in _check_mission_file(path, problems):
-            by_id[mission.id] = mission
-            if index > 0:
-                own.add(mission.id)
-    directory = Directory(tuple(by_id.values()), tuple(paths))
-    for mission in directory.missions:
-        if mission.successor and mission.successor not in by_id:
-            path, line = _origin(mission)
-            problems.append(
-                Problem(
-                    f"{mission.id}: successor {mission.successor!r} is not a mission id",
-                    "name the id of the mission that took over the district",
-                    path,
-                    line,
-                )
-            )
+    directory, errors, own = missions.check(data_paths)
+    problems += [Problem.from_error(error) for error in errors]
     return directory, stale_sources(directory, own, today, max_age_months)
 
 
-def _check_mission_file(path: Path, problems: list[Problem]) -> list[Mission]:
-    """The valid missions of one file; a problem for each invalid one."""
-    found, errors = missions.check_file(path)
-    problems += [Problem.from_error(e) for e in errors]
-    return found
-
-
 def stale_sources(
-    directory: Iterable[Mission], own: set[str], today: date, max_age_months: int
+    directory: Iterable[Mission], own: Set[str], today: date, max_age_months: int
 ) -> list[StaleSource]:
     """Open missions whose ``source_date`` is more than ``max_age_months`` before ``today``.
 
@@ -267,7 +242,7 @@ def stale_sources(
     stale = []
     for mission in directory:
         if mission.is_open and mission.source_date and mission.source_date < limit:
-            path, line = _origin(mission)
+            path, line = missions.origin(mission)
             age = (today.year - mission.source_date.year) * 12 + (
                 today.month - mission.source_date.month
             )
@@ -279,11 +254,6 @@ def months_before(day: date, months: int) -> date:
     """The same day ``months`` months earlier (the month's last day when it is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def _origin(mission: Mission) -> tuple[Path, int | None]:
-    path, _, line = mission.origin.rpartition(":")
-    return Path(path), int(line) if line.isdigit() else None
 
 
 def _sample_mission(directory: Directory) -> Mission:
@@ -308,7 +278,7 @@ def _check_template(
     """Check one template; False when it could not be found or parsed at all."""
     language = loaded.defaults.language.split("+")[0] if loaded else "en"
     try:
-        template = render.load_template(render.find_template(name, language))
+        template = template_files.load_template(template_files.find_template(name, language))
     except LettersError as error:
         problem = Problem.from_error(error, loaded.path if loaded else None)
         if is_default and problem.path == (loaded.path if loaded else None):
@@ -335,12 +305,12 @@ MAX_UNDEFINED = 20
 
 
 def _render_all(
-    template: render.Template,
+    template: Template,
     context: dict[str, Any],
     variant: str,
     reported: set[tuple[str, int | None]],
     problems: list[Problem],
-) -> render.LetterText | None:
+) -> LetterText | None:
     """Render, reporting each undefined variable and rendering again past it; the text,
     or None when rendering failed for another reason (reported too)."""
     unknown: list[str] = []

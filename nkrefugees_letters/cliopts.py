@@ -4,17 +4,43 @@ shell completes them.
 The obvious spellings are taken (``EN``, ``cn`` for Chinese, ``UK`` for Great Britain) and
 anything else is a usage error naming the valid values, before any file is read. Printing
 stays in :mod:`cli`; this module only parses.
+
+It stays a flat module beside ``cli/`` rather than inside it: the web page (``web/``)
+parses the same values with the same words, and importing ``cli`` would load every
+command. It imports nothing heavy, so that ``nkletters --help`` stays quick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.shell_completion import CompletionItem
 
-from . import i18n, resources
+from . import resources
+from .errors import BadCountry
+from .lazyimport import lazy_module
+
+if TYPE_CHECKING:
+    from . import i18n
+else:  # Babel, only when a value is checked: --help must not load it
+    i18n = lazy_module("nkrefugees_letters.i18n")
+
+__all__ = [
+    "QUIET",
+    "VERBOSE",
+    "complete_languages",
+    "complete_missions",
+    "complete_templates",
+    "country_option_values",
+    "is_quiet",
+    "is_verbose",
+    "lang_option_values",
+    "language_code",
+    "languages",
+    "verbosity",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,15 +103,10 @@ def complete_languages(
 
 
 def _country(ctx: click.Context, param: click.Parameter, text: str) -> str:
-    code = i18n.country_code(text)
-    if code and not i18n.is_country_code(code):
-        raise click.BadParameter(
-            f"{text!r} is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK), "
-            "CA, KR — 'nkletters missions list' shows every mission's country",
-            ctx,
-            param,
-        )
-    return code
+    try:
+        return i18n.checked_country(text)
+    except BadCountry as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 def country_option_values(
@@ -100,6 +121,7 @@ def country_option_values(
 def complete_missions(
     _ctx: click.Context, _param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
+    """Mission ids, each with its mission's short name."""
     from . import missions
 
     try:
@@ -116,6 +138,7 @@ def complete_missions(
 def complete_templates(
     _ctx: click.Context, _param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
+    """Built-in template names, with and without their language; else file names."""
     names = sorted(p.name[:-3] for p in resources.templates_dir().glob("*.md"))
     plain = sorted({n.split(".")[0] for n in names})
     values = list(dict.fromkeys([*plain, *names]))

@@ -58,8 +58,17 @@ class DataError(LettersError):
         return f"{self.location}: {body}" if self.location else body
 
 
+class UsageError(LettersError):
+    """The options of a run contradict each other or name nothing to do (``--all`` with
+    ``--city``); the CLI shows them as its own usage errors (exit status 2)."""
+
+
 class MissionNotFound(LettersError):  # noqa: N818 - reads better than ...Error
     """A city, country or mission id given by the user matches no open mission."""
+
+
+class BadCountry(MissionNotFound):
+    """A ``--country`` (or a country field) that is not a two-letter ISO 3166-1 code."""
 
 
 class MissionClosed(MissionNotFound):

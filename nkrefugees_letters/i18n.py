@@ -9,7 +9,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from .errors import LettersError
+from .errors import BadCountry, LettersError
 
 ACCESSION_DATE = date(1982, 9, 24)
 """The PRC acceded to the 1951 Refugee Convention and its 1967 Protocol on this day."""
@@ -133,6 +133,24 @@ def country_code(text: str) -> str:
     """``uk`` → ``GB``, `` us `` → ``US``: the ISO code a user means (checked by the caller)."""
     code = text.strip().upper()
     return COUNTRY_ALIASES.get(code, code)
+
+
+def checked_country(text: str, *, required: bool = False) -> str:
+    """The ISO code a user means, checked: ``uk`` → ``GB``, ``""`` → ``""`` (unless
+    ``required``).
+
+    The one check of a ``--country`` (the CLI's options, the web form, the library).
+
+    Raises:
+        BadCountry: when ``text`` is not a country's two-letter code.
+    """
+    code = country_code(text)
+    if (code or required) and not is_country_code(code):
+        raise BadCountry(
+            f"{text!r} is not a two-letter ISO 3166 country code; use e.g. US, GB "
+            "(or UK), CA, KR — 'nkletters missions list' shows every mission's country"
+        )
+    return code
 
 
 _LABELS: dict[str, dict[str, str]] = {

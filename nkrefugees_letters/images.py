@@ -19,6 +19,8 @@ from .errors import DataError
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+__all__ = ["MAX_IMAGE_BYTES", "MAX_PIXELS", "ImageProblem", "TooLarge", "open_image", "read"]
+
 MAX_IMAGE_BYTES = 20_000_000
 """A logo or signature file larger than this is not one (a print-quality logo: < 2 MB)."""
 MAX_PIXELS = 50_000_000

@@ -13,12 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import i18n, output, places
+from . import i18n, output
 from .errors import LettersError, TemplateError
-from .missions import Directory, Mission, closed_error
+from .missions import Mission
 from .pdf import fonts, layout
 from .profile import Profile, Signatory, check_text
-from .text import render
+from .text import render, templates
+from .text.lettertext import LetterText
 
 if TYPE_CHECKING:
     from .signers import Signer
@@ -66,7 +67,7 @@ def mission_warnings(mission: Mission) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-def review_warnings(text: render.LetterText) -> tuple[str, ...]:
+def review_warnings(text: LetterText) -> tuple[str, ...]:
     """A warning for each language of the letter whose template awaits native review."""
     parts = [text, *([text.translation] if text.translation else [])]
     return tuple(f"the '{p.language}' text: {p.review}" for p in parts if p.review)
@@ -208,8 +209,8 @@ def split_languages(value: str) -> tuple[str, ...]:
     return languages
 
 
-def _template(name: str, language: str, *, bilingual: bool) -> render.Template:
-    template = render.load_template(render.find_template(name, language))
+def _template(name: str, language: str, *, bilingual: bool) -> templates.Template:
+    template = templates.load_template(templates.find_template(name, language))
     if bilingual and template.language != language:
         raise TemplateError(
             f"template {template.name!r} is in {template.language!r}, "
@@ -244,28 +245,3 @@ def generate(
     )
     warnings = mission_warnings(mission) + review_warnings(letter.text)
     return Written(path, pdf.pages, pdf.paper.label, mission, warnings)
-
-
-def resolve(
-    directory: Directory,
-    *,
-    city: str = "",
-    country: str = "",
-    mission_id: str = "",
-    prefer_country: str = "",
-) -> places.Resolution:
-    """The mission a letter goes to, from ``--mission`` or ``--city`` (and ``--country``),
-    with the rule that chose it (see :func:`places.resolve`).
-
-    A city whose own mission has closed (Houston) is an error that names the mission
-    serving it now: the volunteer should choose that one knowingly, with ``--mission``.
-    """
-    if mission_id:
-        mission = directory.get(mission_id)
-        if not mission.is_open:
-            raise closed_error(mission, directory)
-        return places.Resolution(mission, "mission", f"--mission {mission.id}: the {mission.name}")
-    resolution = places.resolve(directory, city, country, prefer_country=prefer_country)
-    if resolution.closed is not None:
-        raise resolution.closed_error()
-    return resolution

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import i18n, images, output, reading, yamlio
-from .errors import DataError
+from . import i18n, images, reading, validation, yamlio
+from .errors import DataError, LettersError
 
 PROFILE_NAME = "nkletters.yaml"
+# The paper names of pdf's PAPERS table, and 'auto': two lists kept in step by hand.
 PAPERS = ("auto", "a4", "letter")
 PLACEMENTS = ("left", "centre", "center", "right")
 MAX_SIGNATORIES = 6
@@ -102,75 +103,120 @@ def find(explicit: Path | None, cwd: Path | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+SECTIONS = ("organisation", "letterhead", "signatories", "co_signing_organisations", "defaults")
+"""The top-level sections of a profile."""
+
+
 def load(path: Path | None) -> Profile:
-    """Read and validate a profile; ``None`` gives the built-in personal profile."""
+    """Read and validate a profile; ``None`` gives the built-in personal profile.
+
+    Raises:
+        DataError: the first problem, as ``file:line: field: what is wrong — how to fix
+            it``. Within :func:`validation.collecting`, a problem of an optional field is
+            recorded instead and the field's default used (see :func:`check`).
+    """
     if path is None:
         return Profile()
-    top = yamlio.Fields(
-        yamlio.load_file(path),
-        path,
-        "",
-        ("organisation", "letterhead", "signatories", "co_signing_organisations", "defaults"),
-    )
+    top = validation.Fields(yamlio.load_file(path), path, "", SECTIONS)
     base = path.parent
-    organisation = None
+    # One section after the other: problems come in the order of the file.
+    organisation = _organisation(top, base)
+    letterhead = _letterhead(top)
+    signatories = _signatories(top, path, base)
+    defaults = _defaults(top, base)
+    return Profile(
+        organisation=organisation,
+        letterhead=letterhead,
+        signatories=signatories,
+        cosigners=top.text_list("co_signing_organisations"),
+        defaults=defaults,
+        path=path,
+        warnings=comment_warnings(path),
+    )
+
+
+def check(path: Path) -> tuple[Profile | None, list[LettersError]]:
+    """Every problem of the profile at ``path``, found in one pass of :func:`load`.
+
+    Returns:
+        The profile as far as it could be read (None when a problem stopped the reading:
+        a file that is no YAML, a section of the wrong shape, a missing required field),
+        and every problem found, in the order of the file.
+    """
+    with validation.collecting() as problems:
+        try:
+            loaded = load(path)
+        except LettersError as error:
+            return None, [*problems, error]
+    return loaded, list(problems)
+
+
+def _organisation(top: validation.Fields, base: Path) -> Organisation | None:
     org = top.mapping(
         "organisation", ("name", "address", "country", "email", "phone", "website", "logo")
     )
-    if org is not None:
-        email = org.text("email")
-        if email and not _EMAIL.match(email):
-            yamlio.report(
-                org.error(
-                    f"email: {email!r} does not look like an email address",
-                    org.line("email"),
-                    hint="write it as name@example.org",
-                )
+    if org is None:
+        return None
+    email = org.text("email")
+    if email and not _EMAIL.match(email):
+        validation.report(
+            org.error(
+                f"email: {email!r} does not look like an email address",
+                org.line("email"),
+                hint="write it as name@example.org",
             )
-            email = ""
-        try:
-            name = org.text("name", required=True)
-        except DataError as error:  # collecting (nkletters check): check the other fields
-            yamlio.report(error)
-            name = ""
-        organisation = Organisation(
-            name=name,
-            address=org.text_list("address"),
-            email=email,
-            phone=org.text("phone"),
-            website=org.text("website"),
-            logo=_image(org, "logo", base),
-            country=_country(org),
         )
-    letterhead = Letterhead()
+        email = ""
+    try:
+        name = org.text("name", required=True)
+    except DataError as error:  # collecting (nkletters check): check the other fields
+        validation.report(error)
+        name = ""
+    return Organisation(
+        name=name,
+        address=org.text_list("address"),
+        email=email,
+        phone=org.text("phone"),
+        website=org.text("website"),
+        logo=_image(org, "logo", base),
+        country=_country(org),
+    )
+
+
+def _letterhead(top: validation.Fields) -> Letterhead:
+    plain = Letterhead()
     head = top.mapping("letterhead", ("tagline", "accent_colour", "placement", "footer"))
-    if head is not None:
-        colour = head.text("accent_colour") or letterhead.accent_colour
-        if not _COLOUR.match(colour):
-            yamlio.report(
-                head.error(
-                    f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
-                    head.line("accent_colour"),
-                    hint="a '#' and six hexadecimal digits, in quotes",
-                )
+    if head is None:
+        return plain
+    colour = head.text("accent_colour") or plain.accent_colour
+    if not _COLOUR.match(colour):
+        validation.report(
+            head.error(
+                f"accent_colour: expected a colour like '#1f3a5f', got {colour!r}",
+                head.line("accent_colour"),
+                hint="a '#' and six hexadecimal digits, in quotes",
             )
-            colour = letterhead.accent_colour
-        placement = head.choice("placement", PLACEMENTS, default="left")
-        letterhead = Letterhead(
-            tagline=head.text("tagline"),
-            accent_colour=colour,
-            placement="centre" if placement == "center" else placement,
-            footer=head.text("footer"),
         )
+        colour = plain.accent_colour
+    placement = head.choice("placement", PLACEMENTS, default="left")
+    return Letterhead(
+        tagline=head.text("tagline"),
+        accent_colour=colour,
+        placement="centre" if placement == "center" else placement,
+        footer=head.text("footer"),
+    )
+
+
+def _signatories(top: validation.Fields, path: Path, base: Path) -> tuple[Signatory, ...]:
     signatories = []
     for index, raw in top.items("signatories"):
         try:
             signatories.append(_signatory(raw, path, index, base))
         except DataError as error:  # collecting (nkletters check): go on with the next one
-            yamlio.report(error)
+            validation.report(error)
             signatories.append(Signatory(name=""))  # keeps the others' indices in messages
     if len(signatories) > MAX_SIGNATORIES:
-        yamlio.report(
+        validation.report(
             top.error(
                 f"signatories: at most {MAX_SIGNATORIES} fit under a letter, "
                 f"got {len(signatories)}",
@@ -179,24 +225,19 @@ def load(path: Path | None) -> Profile:
             )
         )
         signatories = signatories[:MAX_SIGNATORIES]
-    defaults = Defaults()
+    return tuple(signatories)
+
+
+def _defaults(top: validation.Fields, base: Path) -> Defaults:
     given = top.mapping("defaults", ("language", "paper", "out", "template"))
-    if given is not None:
-        out = given.text("out")
-        defaults = Defaults(
-            language=i18n.language_spelling(given.text("language", default="en")),
-            paper=given.choice("paper", PAPERS, default="auto"),
-            out=(base / out) if out else defaults.out,
-            template=_template(given.text("template", default="appeal"), base),
-        )
-    return Profile(
-        organisation=organisation,
-        letterhead=letterhead,
-        signatories=tuple(signatories),
-        cosigners=top.text_list("co_signing_organisations"),
-        defaults=defaults,
-        path=path,
-        warnings=comment_warnings(path),
+    if given is None:
+        return Defaults()
+    out = given.text("out")
+    return Defaults(
+        language=i18n.language_spelling(given.text("language", default="en")),
+        paper=given.choice("paper", PAPERS, default="auto"),
+        out=(base / out) if out else Defaults.out,
+        template=_template(given.text("template", default="appeal"), base),
     )
 
 
@@ -213,11 +254,11 @@ def comment_warnings(path: Path) -> tuple[str, ...]:
     )
 
 
-def _country(org: yamlio.Fields) -> str:
+def _country(org: validation.Fields) -> str:
     value = org.text("country")
     code = i18n.country_code(value)
     if code and not i18n.is_country_code(code):
-        yamlio.report(
+        validation.report(
             org.error(
                 f"country: {value!r} is not a two-letter country code",
                 org.line("country"),
@@ -229,7 +270,7 @@ def _country(org: yamlio.Fields) -> str:
 
 
 def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:
-    person = yamlio.Fields(
+    person = validation.Fields(
         raw, path, f"signatories[{index}]", ("name", "title", "organisation", "signature")
     )
     return Signatory(
@@ -250,7 +291,7 @@ def _template(value: str, base: Path) -> str:
 _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
-def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
+def _image(fields: validation.Fields, key: str, base: Path) -> Path | None:
     """The image file ``key`` names, checked to exist and to be a PNG or JPEG.
 
     Whether it decodes is left to the layout, which reads it anyway.
@@ -261,7 +302,7 @@ def _image(fields: yamlio.Fields, key: str, base: Path) -> Path | None:
     image = (base / value).expanduser()
     problem, hint = image_problem(image)
     if problem:
-        yamlio.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
+        validation.report(fields.error(f"{key}: {problem}", fields.line(key), hint=hint))
         return None
     return image
 
@@ -347,110 +388,23 @@ def check_text(profile: Profile) -> list[tuple[str, str]]:
     return [(label, value) for label, value in values if value]
 
 
-__all__ = ["DataError", "Defaults", "Letterhead", "Organisation", "Profile", "Signatory", "load"]
-
-
-STARTER = """\
-# nkletters profile: who writes the letter, who signs it, and your defaults.
-# Every value is printed as plain text. Lines starting with # are comments.
-# Check it with 'nkletters check'; see the README for every field.
-
-organisation:
-  name: {name}
-  address: [{address}]    # one quoted line per entry, e.g. ["12 Harbour Road", "Cape Town 8001"]
-  {country_comment}country: {country}             # two-letter code: which London you mean
-  email: {email}
-  phone: {phone}
-  website: {website}
-  {logo_comment}logo: {logo}        # PNG or JPEG, relative to this file
-
-letterhead:
-  # tagline: Speaking for those who cannot
-  accent_colour: "#1f3a5f"  # the colour of your name and the rule under the letterhead
-  placement: left           # left, centre or right
-  # footer: Registered charity no. 123456 · example.org
-
-{signatories}
-# co_signing_organisations: ["Another NGO", "A third one"]
-
-defaults:
-  language: {language}              # en, zh, ko, ja, es
-  paper: auto               # auto (Letter in the US, Canada and Mexico, A4 elsewhere), a4, letter
-  out: letters              # output folder, relative to this file
-  template: appeal          # a built-in template name, or a path to your own
-"""
-
-
-@dataclass(frozen=True)
-class StarterValues:
-    """What ``nkletters init`` asks for."""
-
-    name: str
-    address: tuple[str, ...] = ()
-    email: str = ""
-    phone: str = ""
-    website: str = ""
-    country: str = ""
-    language: str = "en"
-    logo: str = ""
-    """The logo's path as written in the profile: relative to it, or absolute."""
-    signatories: tuple[tuple[str, str], ...] = ()
-    """(name, title) of each person who signs."""
-
-
-def starter_text(values: StarterValues) -> str:
-    """A commented profile filled with ``values``; it loads back as exactly those values."""
-    q = yamlio.quote
-    if values.signatories:
-        signatories = "signatories:  # one to six people; each gets a line to sign on\n"
-        for name, title in values.signatories:
-            signatories += (
-                f"  - name: {q(name)}\n"
-                f"    title: {q(title)}\n"
-                "    # signature: signature.png   # optional scanned signature (PNG or JPEG)\n"
-            )
-    else:
-        signatories = (
-            "# signatories:              # one to six people; each gets a line to sign on\n"
-            "#   - name: Jane Doe        # without signatories the letter has blank lines to sign\n"
-            "#     title: Chair\n"
-        )
-    return STARTER.format(
-        signatories=signatories,
-        name=q(values.name),
-        address=", ".join(q(line) for line in values.address),
-        email=q(values.email),
-        phone=q(values.phone),
-        website=q(values.website),
-        country=q(values.country) if values.country else "GB",
-        country_comment="" if values.country else "# ",
-        logo=q(values.logo) if values.logo else "logo.png",
-        logo_comment="" if values.logo else "# ",
-        language=q(values.language or "en"),
-    )
-
-
-def write_starter(folder: Path, values: StarterValues, *, force: bool = False) -> Path:
-    """Write ``folder/nkletters.yaml``; an existing profile is only replaced with ``force``."""
-    path = folder / PROFILE_NAME
-    if path.exists() and not force:
-        raise DataError(
-            "a profile already exists here",
-            path=path,
-            hint="edit it, or pass --force to replace it",
-        )
-    if not values.name.strip():
-        raise DataError("the organisation's name is required", hint="pass --name NAME")
-    # Check the profile where it will live (the logo is relative to it) before it takes
-    # the name nkletters.yaml: a profile that does not load is never left behind.
-    text = starter_text(values)
-    trial = output.ensure_dir(folder) / f".{PROFILE_NAME}.new"
-    output.write_atomic(trial, text.encode(), force=True)
-    try:
-        load(trial)
-    except DataError as error:
-        raise DataError(error.message, path=path, line=error.line, hint=error.hint) from None
-    finally:
-        trial.unlink(missing_ok=True)
-    output.write_atomic(path, text.encode(), force=True)
-    return path
+__all__ = [
+    "MAX_SIGNATORIES",
+    "PAPERS",
+    "PLACEMENTS",
+    "PROFILE_NAME",
+    "SECTIONS",
+    "DataError",
+    "Defaults",
+    "Letterhead",
+    "Organisation",
+    "Profile",
+    "Signatory",
+    "check",
+    "check_text",
+    "comment_warnings",
+    "email_problem",
+    "find",
+    "image_problem",
+    "load",
+]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .errors import DataError
 
+__all__ = ["CHUNK", "FileTooLarge", "is_file", "read_bytes"]
+
 CHUNK = 1 << 16
 
 

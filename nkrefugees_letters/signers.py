@@ -15,13 +15,26 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import reading, yamlio
+from . import reading, validation
 from .errors import DataError
+
+__all__ = [
+    "ALIASES",
+    "COLUMNS",
+    "MAX_FILE_BYTES",
+    "MAX_NOTE",
+    "RESAVE",
+    "BadRow",
+    "Signer",
+    "SignerList",
+    "read",
+]
 
 COLUMNS = ("name", "title", "organisation", "email", "city", "country", "personal_note")
 ALIASES = {
@@ -92,7 +105,7 @@ class SignerList:
     @property
     def ignored_columns(self) -> tuple[str, ...]:
         """Extra columns that look like a misspelt known one (``titel``): likely mistakes."""
-        return tuple(c for c in self.extra_columns if yamlio.closest(c, COLUMNS))
+        return tuple(c for c in self.extra_columns if validation.closest(c, COLUMNS))
 
 
 RESAVE = "save it from your spreadsheet as 'CSV UTF-8' or as an Excel workbook (.xlsx)"
@@ -233,26 +246,7 @@ def read(path: Path) -> SignerList:
     encoding, no ``name`` column); problems with one row become :class:`BadRow` entries.
     """
     reader, encoding = _rows(path)
-    try:
-        header = [_column(h) for h in next(reader)]
-    except csv.Error as exc:
-        raise DataError(f"cannot read the header row: {exc}", path=path, line=1) from None
-    if "name" not in header:
-        unknown = [h for h in header if h not in COLUMNS]
-        guess = yamlio.closest(unknown[0], list(COLUMNS)) if unknown else None
-        raise DataError(
-            "no 'name' column in the header row",
-            path=path,
-            line=1,
-            hint=(f"did you mean 'name' instead of {unknown[0]!r}? " if guess == "name" else "")
-            + "the columns are: "
-            + ", ".join(COLUMNS),
-        )
-    duplicates = sorted({h for h in header if h and header.count(h) > 1})
-    if duplicates:
-        raise DataError(
-            f"column {duplicates[0]!r} appears twice in the header row", path=path, line=1
-        )
+    header = _header(reader, path)
     extra_columns = tuple(h for h in header if h and h not in COLUMNS)
     signers: list[Signer] = []
     bad: list[BadRow] = []
@@ -268,39 +262,66 @@ def read(path: Path) -> SignerList:
             continue
         if not any(field.strip() for field in fields):
             continue  # spreadsheets often end with empty rows
-        if len(fields) > len(header):
-            bad.append(
-                BadRow(
-                    row,
-                    f"{len(fields)} fields but the header has {len(header)}; "
-                    "put a note that contains the separator in double quotes",
-                )
-            )
-            continue
-        values = {
-            key: " ".join(value.split()) for key, value in zip(header, fields, strict=False) if key
-        }
-        name = values.get("name", "")
-        if not name:
-            bad.append(BadRow(row, "no name"))
-            continue
-        note = values.get("personal_note", "")
-        if len(note) > MAX_NOTE:
-            bad.append(
-                BadRow(row, f"personal_note is {len(note)} characters; at most {MAX_NOTE} fit")
-            )
-            continue
-        signers.append(
-            Signer(
-                row=row,
-                name=name,
-                title=values.get("title", ""),
-                organisation=values.get("organisation", ""),
-                email=values.get("email", ""),
-                city=values.get("city", ""),
-                country=values.get("country", ""),
-                personal_note=note,
-                extra=tuple((c, values.get(c, "")) for c in extra_columns),
-            )
-        )
+        signer = _signer(row, fields, header, extra_columns)
+        if isinstance(signer, BadRow):
+            bad.append(signer)
+        else:
+            signers.append(signer)
     return SignerList(path, tuple(signers), tuple(bad), extra_columns, encoding)
+
+
+def _header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    """The header row's column names, which must include ``name`` and none twice."""
+    try:
+        header = [_column(h) for h in next(reader)]
+    except csv.Error as exc:
+        raise DataError(f"cannot read the header row: {exc}", path=path, line=1) from None
+    if "name" not in header:
+        unknown = [h for h in header if h not in COLUMNS]
+        guess = validation.closest(unknown[0], list(COLUMNS)) if unknown else None
+        raise DataError(
+            "no 'name' column in the header row",
+            path=path,
+            line=1,
+            hint=(f"did you mean 'name' instead of {unknown[0]!r}? " if guess == "name" else "")
+            + "the columns are: "
+            + ", ".join(COLUMNS),
+        )
+    duplicates = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicates:
+        raise DataError(
+            f"column {duplicates[0]!r} appears twice in the header row", path=path, line=1
+        )
+    return header
+
+
+def _signer(
+    row: int, fields: list[str], header: list[str], extra_columns: tuple[str, ...]
+) -> Signer | BadRow:
+    """The signer a row names, or why it cannot become a letter."""
+    if len(fields) > len(header):
+        return BadRow(
+            row,
+            f"{len(fields)} fields but the header has {len(header)}; "
+            "put a note that contains the separator in double quotes",
+        )
+    values = {
+        key: " ".join(value.split()) for key, value in zip(header, fields, strict=False) if key
+    }
+    name = values.get("name", "")
+    if not name:
+        return BadRow(row, "no name")
+    note = values.get("personal_note", "")
+    if len(note) > MAX_NOTE:
+        return BadRow(row, f"personal_note is {len(note)} characters; at most {MAX_NOTE} fit")
+    return Signer(
+        row=row,
+        name=name,
+        title=values.get("title", ""),
+        organisation=values.get("organisation", ""),
+        email=values.get("email", ""),
+        city=values.get("city", ""),
+        country=values.get("country", ""),
+        personal_note=note,
+        extra=tuple((c, values.get(c, "")) for c in extra_columns),
+    )

@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from nkrefugees_letters import check
+from nkrefugees_letters.text import templates
 
 Run = Callable[..., Result]
 WriteYaml = Callable[[str, str], Path]
@@ -238,7 +239,7 @@ def test_template_syntax_error_and_missing_template(run: Run, tmp_path: Path) ->
     assert lines[0].startswith("mine.md:10: template syntax error: Unexpected end of template.")
     assert lines[1] == (
         "no built-in template 'apeal' in language 'en' — did you mean 'appeal.en'? "
-        "built-in templates: " + ", ".join(check.render.builtin_names())
+        "built-in templates: " + ", ".join(templates.builtin_names())
     )
 
 

@@ -6,6 +6,8 @@ and fail when the README and docs/ do not name one of them.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -15,7 +17,7 @@ import click
 import pytest
 
 from nkrefugees_letters import cli, letters, missions, profile
-from nkrefugees_letters.text import render
+from nkrefugees_letters.text import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,6 +36,30 @@ def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click
 
 
 COMMANDS = list(_commands(cli.cli))
+
+
+def _home(command: click.Command) -> str:
+    """The module whose function the command runs (friendly_errors keeps its name)."""
+    return str(getattr(command.callback, "__module__", ""))
+
+
+def _defined_commands() -> Iterator[tuple[str, click.Command]]:
+    """Every Click command defined in a module of the cli package, by module and name."""
+    for info in pkgutil.iter_modules(cli.__path__):
+        module = importlib.import_module(f"{cli.__name__}.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, click.Command) and _home(value) == module.__name__:
+                yield f"{info.name}.{name}", value
+
+
+DEFINED = list(_defined_commands())
+
+
+@pytest.mark.parametrize(("where", "command"), DEFINED, ids=[w for w, _ in DEFINED])
+def test_every_command_module_is_on_the_group(where: str, command: click.Command) -> None:
+    # A command written in a new cli/ module but never added to the group would be
+    # missing from 'nkletters --help', and from the documentation checks below.
+    assert any(found is command for _, found in COMMANDS), f"{where} is not on 'nkletters'"
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[p for p, _ in COMMANDS])
@@ -74,5 +100,5 @@ def test_every_template_variable_is_documented() -> None:
 
 def test_every_template_filter_is_documented() -> None:
     docs = _template_docs()
-    missing = [name for name in render.environment().filters if f"`{name}`" not in docs]
+    missing = [name for name in sandbox.environment().filters if f"`{name}`" not in docs]
     assert missing == []

@@ -27,8 +27,9 @@ from pdfminer.pdfpage import PDFPage
 from nkrefugees_letters import i18n, letters, missions
 from nkrefugees_letters.pdf import fonts, layout
 from nkrefugees_letters.profile import Organisation, Profile, Signatory
-from nkrefugees_letters.text import render
-from nkrefugees_letters.text.render import LetterText
+from nkrefugees_letters.resources import templates_dir
+from nkrefugees_letters.text import templates
+from nkrefugees_letters.text.lettertext import LetterText
 
 from . import glyphs
 from .conftest import FIXED_DATE, pdf_pages, pdf_text, written_path
@@ -402,7 +403,7 @@ TYPED_DATE = re.compile(
 
 @pytest.mark.parametrize("name", [*(f"appeal.{code}" for code in LANGUAGES), "cover-note.en"])
 def test_no_template_types_a_date_into_its_text(name: str) -> None:
-    template = render.load_template(render.templates_dir() / f"{name}.md")
+    template = templates.load_template(templates_dir() / f"{name}.md")
     for key, (source, _line) in template.sources.items():
         assert not TYPED_DATE.search(source), (key, TYPED_DATE.search(source))
 
@@ -541,7 +542,7 @@ def test_a_bad_language_pair_is_one_clear_line(run: Run, value: str) -> None:
 
 def test_bilingual_letter_needs_the_template_in_both_languages(run: Run, tmp_path: Path) -> None:
     mine = tmp_path / "mine.md"
-    mine.write_text(render.find_template("appeal", "en").read_text(encoding="utf-8"))
+    mine.write_text(templates.find_template("appeal", "en").read_text(encoding="utf-8"))
     result = run(
         "generate", "--mission", "us-washington", "--lang", "en+zh", "--template", str(mine)
     )
@@ -558,8 +559,8 @@ def test_bilingual_letter_needs_the_template_in_both_languages(run: Run, tmp_pat
 
 @pytest.mark.parametrize("language", ["zh", "ko", "ja", "es"])
 def test_translations_have_the_english_fields_and_ask_for_review(language: str) -> None:
-    english = render.load_template(render.find_template("appeal", "en"))
-    template = render.load_template(render.find_template("appeal", language))
+    english = templates.load_template(templates.find_template("appeal", "en"))
+    template = templates.load_template(templates.find_template("appeal", language))
     assert template.language == language
     assert set(template.front) == set(english.front) | {"review"}
     assert template.front["review"] == REVIEW

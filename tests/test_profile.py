@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from nkrefugees_letters import profile, yamlio
+from nkrefugees_letters import profile, validation
 from nkrefugees_letters.errors import DataError
 
 WriteYaml = Callable[[str, str], Path]
@@ -181,7 +181,7 @@ def test_collecting_finds_every_problem_with_the_right_index(write_yaml: WriteYa
             titel: Chair
         """,
     )
-    with yamlio.collecting() as problems:
+    with validation.collecting() as problems:
         loaded = profile.load(path)
     assert [str(p).removeprefix(f"{path}:") for p in problems] == [
         "1: organisaton: unknown field — did you mean 'organisation'?",
@@ -196,6 +196,26 @@ def test_collecting_finds_every_problem_with_the_right_index(write_yaml: WriteYa
     ]
     # The failed signatory keeps its place, so that later messages name the right index.
     assert [s.name for s in loaded.signatories] == ["", "Ann"]
+
+
+def test_check_gives_every_problem_and_what_could_be_read(write_yaml: WriteYaml) -> None:
+    path = write_yaml("nkletters.yaml", "organisation:\n  name: Org\n  email: nope\nfooter: x\n")
+    loaded, problems = profile.check(path)
+    assert loaded is not None and loaded.organisation is not None
+    assert loaded.organisation.name == "Org"
+    assert [str(p).removeprefix(f"{path}:") for p in problems] == [
+        "4: footer: unknown field — valid fields: organisation, letterhead, signatories, "
+        "co_signing_organisations, defaults",
+        "3: organisation: email: 'nope' does not look like an email address — "
+        "write it as name@example.org",
+    ]
+
+
+def test_check_goes_as_far_as_the_file_can_be_read(write_yaml: WriteYaml) -> None:
+    path = write_yaml("nkletters.yaml", "letterhead:\n  tagline: [a\n")
+    loaded, problems = profile.check(path)
+    assert loaded is None
+    assert [p.message.split(":")[0] for p in problems] == ["invalid YAML"]
 
 
 def test_check_text_covers_every_printed_field() -> None:

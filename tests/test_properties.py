@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from nkrefugees_letters import signers, yamlio
 from nkrefugees_letters.cli import cli
 from nkrefugees_letters.pdf import fonts
-from nkrefugees_letters.text import render
+from nkrefugees_letters.text import markup, render, sandbox, templates, values
+from nkrefugees_letters.text.lettertext import Run
 
 from .conftest import FIXED_DATE, pdf_text
 
@@ -56,19 +57,19 @@ CONTEXTS = [
 def test_a_value_in_the_body_is_exactly_its_text(value: str, where: tuple[str, str, str]) -> None:
     before, kind, prefix = where
     assume(folded(value))
-    blocks = render.parse_body(before + render.escape_markup(value))
+    blocks = markup.parse_body(before + markup.escape_markup(value))
     assert [(b.kind, b.plain) for b in blocks] == [(kind, prefix + folded(value))]
     # Whatever the value holds, it makes no bold or italic of its own.
     styled = [run for run in blocks[0].runs if run.bold or run.italic]
-    assert styled == ([render.Run("Bold", bold=True)] if "**" in before else [])
+    assert styled == ([Run("Bold", bold=True)] if "**" in before else [])
 
 
 @settings(max_examples=200, deadline=None)
 @given(value=TEXT)
 def test_a_value_through_jinja_is_exactly_its_text(value: str) -> None:
     assume(folded(value))
-    body = render.environment().from_string("{{ value }}\n\n- {{ value }}").render(value=value)
-    assert [(b.kind, b.plain) for b in render.parse_body(body)] == [
+    body = sandbox.environment().from_string("{{ value }}\n\n- {{ value }}").render(value=value)
+    assert [(b.kind, b.plain) for b in markup.parse_body(body)] == [
         ("paragraph", folded(value)),
         ("bullet", folded(value)),
     ]
@@ -361,9 +362,9 @@ def test_any_text_in_any_template_variable_is_its_text_or_one_line(
         front = "---\nlanguage: en\nsubject: s\nrecipient: [r]\nsalutation: d\nclosing: c\n---\n"
         path.write_text(front + f"[{{{{ {variable} }}}}]\n", encoding="utf-8")
         try:
-            text = render.render(render.load_template(path), context)
+            text = render.render(templates.load_template(path), context)
         except TemplateError as error:
-            assert len(folded(value)) > render.MAX_TEXT - 10
+            assert len(folded(value)) > values.MAX_TEXT - 10
             assert str(error) == (
                 f"{path}: the template prints more than 100,000 characters, far more than a "
                 "letter needs — look for a loop or a macro that never ends"

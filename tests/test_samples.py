@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from nkrefugees_letters import letters, missions
 from nkrefugees_letters.pdf import layout
 from nkrefugees_letters.profile import Letterhead, Organisation, Profile, Signatory
-from nkrefugees_letters.text.render import Block, LetterText, Run
+from nkrefugees_letters.text.lettertext import Block, LetterText, Run
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DIRECTORY = missions.load()

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from nkrefugees_letters import missions
+from nkrefugees_letters import missions, selection
 from nkrefugees_letters.cli import cli
 from nkrefugees_letters.web import WebConfig, create_app
 from nkrefugees_letters.web import letter as web_letter
@@ -143,7 +143,7 @@ def test_suggestions_add_gazetteer_towns_in_a_form_the_city_field_takes(app: Fla
     suggestions.load_towns()
     found = suggestions("Traverse")
     assert "Traverse City, Michigan" in found
-    resolution = web_letter.letters.resolve(missions.load(), city="Traverse City, Michigan")
+    resolution = selection.resolve(missions.load(), city="Traverse City, Michigan")
     assert resolution.mission.id == "us-chicago"
 
 

@@ -17,7 +17,8 @@ from ..pdf import fonts, layout, stationery
 from ..pdf.geometry import LABEL_SHEETS
 from ..pdf.printfile import PrintFile
 from ..profile import Profile
-from ..text import render
+from ..text import templates
+from ..text.lettertext import Block
 from .planning import (
     COVER_NOTES_FILE,
     DELIVERY_CSV,
@@ -219,7 +220,7 @@ def delivery_row(job: Job, outcome: Outcome) -> dict[str, str]:
 
 def cover_note(
     mission: Mission, profile: Profile, options: LetterOptions, letter_count: int
-) -> tuple[layout.Letter, tuple[render.Block, ...]]:
+) -> tuple[layout.Letter, tuple[Block, ...]]:
     """The note asking ``mission`` to forward its letters, and the receipt slip under it.
 
     The template's paragraph ``[receipt slip]`` separates the two. The note is in the
@@ -227,7 +228,7 @@ def cover_note(
     """
     language = letters.split_languages(options.language or profile.defaults.language or "en")[0]
     try:
-        render.find_template(COVER_NOTE_TEMPLATE, language)
+        templates.find_template(COVER_NOTE_TEMPLATE, language)
     except LettersError:
         language = "en"
     note_options = replace(options, language=language, template=COVER_NOTE_TEMPLATE)

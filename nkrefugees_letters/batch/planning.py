@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import i18n, letters, places
 from ..errors import LettersError, MissionNotFound
@@ -20,10 +19,8 @@ from ..letters import LetterOptions
 from ..missions import Directory, Mission, normalise
 from ..pdf import fonts, layout
 from ..profile import Profile
+from ..selection import Selection, select
 from ..signers import BadRow, Signer, SignerList
-
-if TYPE_CHECKING:
-    from . import Selection
 
 PRINT_FILE = "all-letters.pdf"
 ENVELOPES_FILE = "envelopes.pdf"
@@ -109,8 +106,6 @@ def plan(
     Raises LettersError when the request itself is wrong (an unknown city or mission,
     an unprintable profile); a bad signer row only becomes a :class:`BadRow`.
     """
-    from . import select  # the package's selection (see batch/__init__)
-
     letters.check_printable(profile)
     when = options.letter.when or date.today()
     missions, notes = select(directory, selection, prefer_country=profile.country)

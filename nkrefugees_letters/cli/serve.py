@@ -177,3 +177,6 @@ def _run_workers(
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+__all__ = ["ANY_ADDRESS", "DEFAULT_HOST", "DEFAULT_PORT", "THREADS", "serve"]

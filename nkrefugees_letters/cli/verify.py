@@ -1,7 +1,7 @@
 """CLI: ``nkletters missions verify``, re-checking mission addresses on the live web.
 
-Registered on the ``missions`` group in cli.py. Like cli.py, it only parses, calls the
-library (verify, verify_report), prints and exits.
+Registered on the ``missions`` group (:mod:`.missions`). Like every command, it only
+parses, calls the library (verify, verify_report), prints and exits.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import i18n, missions, output
-from ..errors import LettersError, MissionNotFound
+from ..errors import BadCountry, LettersError, MissionNotFound
 from ..lazyimport import lazy_module
+from .common import i18n, missions, output
 
 if TYPE_CHECKING:
     from ..missions import verify, verify_report
@@ -44,12 +44,10 @@ def _select(
             raise click.BadParameter(str(exc), param_hint="--mission") from None
         chosen[mission.id] = mission
     for country in countries:
-        code = country.strip().upper()
-        if not i18n.is_country_code(code):
-            raise click.BadParameter(
-                f"{country!r} is not a two-letter country code, e.g. US or GB",
-                param_hint="--country",
-            )
+        try:
+            code = i18n.checked_country(country, required=True)
+        except BadCountry as exc:
+            raise click.BadParameter(str(exc), param_hint="--country") from None
         found = [m for m in directory.select(country=code) if m.is_open]
         if not found:
             raise click.BadParameter(

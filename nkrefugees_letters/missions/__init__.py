@@ -1,9 +1,12 @@
 """Missions: the directory of PRC embassies and consulates — the public face of its modules.
 
-The directory's data types live in :mod:`.mission_types`, reading and checking a file in
-:mod:`.mission_file`, and the ways a mission is listed in :mod:`.mission_listing`; this
-module holds the :class:`Directory` with its look-ups and :func:`load`, and names
-everything the rest of nkletters uses, so that ``missions.X`` is the one way in.
+The directory's data types live in :mod:`.model`, reading and checking a file in
+:mod:`.loader`, and the ways a mission is listed in :mod:`.listing`; this module holds
+the :class:`Directory` with its look-ups and :func:`load`, and names everything the rest
+of nkletters uses, so that ``missions.X`` is the one way in. Checking addresses on the
+web (``missions verify``) is apart, imported only by that command: :mod:`.verify`
+fetches and decides, :mod:`.pages` reads a page as text, :mod:`.matching` finds an
+address in it, :mod:`.verify_report` writes the results.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .. import yamlio
+from .. import validation
 from ..errors import DataError, MissionClosed, MissionNotFound
 from ..resources import missions_file
 from .listing import (
@@ -68,6 +71,7 @@ __all__ = [
     "Mission",
     "Office",
     "Superseded",
+    "check",
     "check_file",
     "city_keys",
     "closed_error",
@@ -78,9 +82,11 @@ __all__ = [
     "load_file",
     "namesake_country",
     "normalise",
+    "origin",
     "postal_code_fits",
     "serves_region",
     "status_text",
+    "successor_errors",
     "to_record",
     "to_row",
     "when_phrase",
@@ -102,7 +108,7 @@ class Directory:
         for mission in self.missions:
             if mission.id == mission_id.strip().lower():
                 return mission
-        suggestion = yamlio.closest(mission_id.strip().lower(), [m.id for m in self.missions])
+        suggestion = validation.closest(mission_id.strip().lower(), [m.id for m in self.missions])
         raise MissionNotFound(
             f"no mission with id {mission_id!r}",
             hint=(f"did you mean {suggestion!r}? " if suggestion else "")
@@ -226,24 +232,56 @@ def load(extra: Sequence[Path] = ()) -> Directory:
 
     A mission in a later file replaces the one with the same id; new ids are added.
     """
-    by_id: dict[str, Mission] = {}
     paths = (missions_file(), *extra)
-    for path in paths:
-        for mission in load_file(path):
-            by_id[mission.id] = mission
-    directory = Directory(tuple(by_id.values()), tuple(paths))
-    _check_successors(directory)
+    directory = _merged(paths, [load_file(path) for path in paths])
+    for error in successor_errors(directory):
+        raise error
     return directory
 
 
-def _check_successors(directory: Directory) -> None:
+def check(extra: Sequence[Path] = ()) -> tuple[Directory, list[DataError], frozenset[str]]:
+    """:func:`load`'s "collect all errors" mode, for ``nkletters check``.
+
+    Returns the directory of every valid mission, every problem found (each file's,
+    then the successors that name no mission), and the ids the user's files define.
+    """
+    paths = (missions_file(), *extra)
+    found: list[list[Mission]] = []
+    errors: list[DataError] = []
+    for path in paths:
+        valid, problems = check_file(path)
+        found.append(valid)
+        errors += problems
+    directory = _merged(paths, found)
+    own = frozenset(m.id for missions in found[1:] for m in missions)
+    return directory, errors + successor_errors(directory), own
+
+
+def _merged(paths: Sequence[Path], files: Sequence[Sequence[Mission]]) -> Directory:
+    """The files' missions merged by id, a later file's replacing an earlier one's."""
+    by_id = {mission.id: mission for missions in files for mission in missions}
+    return Directory(tuple(by_id.values()), tuple(paths))
+
+
+def successor_errors(directory: Directory) -> list[DataError]:
+    """An error for each closed mission whose successor is not in the directory."""
     ids = {m.id for m in directory.missions}
+    errors = []
     for mission in directory.missions:
         if mission.successor and mission.successor not in ids:
-            path, _, line = mission.origin.rpartition(":")
-            raise DataError(
-                f"{mission.id}: successor {mission.successor!r} is not a mission id",
-                path=path,
-                line=int(line) if line.isdigit() else None,
-                hint="name the id of the mission that took over the district",
+            path, line = origin(mission)
+            errors.append(
+                DataError(
+                    f"{mission.id}: successor {mission.successor!r} is not a mission id",
+                    path=path,
+                    line=line,
+                    hint="name the id of the mission that took over the district",
+                )
             )
+    return errors
+
+
+def origin(mission: Mission) -> tuple[Path, int | None]:
+    """The file and line that define ``mission`` (its ``origin``, ``PATH:LINE``)."""
+    path, _, line = mission.origin.rpartition(":")
+    return Path(path), int(line) if line.isdigit() else None

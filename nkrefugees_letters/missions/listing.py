@@ -1,12 +1,31 @@
-"""Mission listing: a mission as a JSON record, a CSV row, or the lines of ``missions show``."""
+"""Mission listing: missions as a table, CSV or JSON (``missions list``) and ``missions show``."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .. import i18n
+from .. import i18n, sheet
 from .model import Address, Mission
+
+__all__ = [
+    "CONFIDENCE_TEXT",
+    "CSV_COLUMNS",
+    "LABEL_WIDTH",
+    "count_line",
+    "csv_text",
+    "describe",
+    "json_text",
+    "show_lines",
+    "status_text",
+    "table",
+    "to_record",
+    "to_row",
+]
 
 CSV_COLUMNS = (
     "id",
@@ -184,3 +203,48 @@ def _cited(url: str, when: date | None, kind: str) -> str:
 def status_text(mission: Mission) -> str:
     """``open``, or ``closed 2020-07-24`` with the date."""
     return "open" if mission.is_open else f"closed {mission.closed_on}".strip()
+
+
+# --- ``missions list`` and ``missions show`` ------------------------------------------------
+
+
+def table(missions: Sequence[Mission]) -> list[str]:
+    """``missions list``'s table for reading: a header, then one aligned line per mission."""
+    rows = [("ID", "KIND", "CITY", "STATUS", "CONFIDENCE")]
+    rows += [(m.id, m.kind, m.city_name, status_text(m), m.confidence) for m in missions]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)]
+        lines.append("  ".join([*cells, row[-1]]))
+    return lines
+
+
+def count_line(missions: Sequence[Mission]) -> str:
+    """``12 missions in 3 countries``: what a table listed."""
+    countries = len({m.country for m in missions})
+    return (
+        f"{len(missions)} mission{'s' if len(missions) != 1 else ''} in {countries} "
+        f"countr{'ies' if countries != 1 else 'y'}"
+    )
+
+
+def csv_text(missions: Sequence[Mission]) -> str:
+    """The missions as CSV for spreadsheets (:data:`CSV_COLUMNS`; formulas neutralised)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(sheet.neutral_row(to_row(m)) for m in missions)
+    return buffer.getvalue()
+
+
+def json_text(missions: Sequence[Mission]) -> str:
+    """The missions as a JSON list of :func:`to_record`'s records, for programs."""
+    return json.dumps([to_record(m) for m in missions], ensure_ascii=False, indent=2)
+
+
+def show_lines(mission: Mission, *, notes: bool = True) -> list[str]:
+    """``missions show``'s lines: the id, then :func:`describe`'s labelled lines."""
+    lines = [mission.id]
+    lines += [f"  {label:<{LABEL_WIDTH}}{text}" for label, text in describe(mission, notes=notes)]
+    return lines

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, i18n, phones, yamlio
+from .. import __version__, i18n, phones, validation, yamlio
 from ..errors import DataError
 from .model import (
     ADDRESS_FIELDS,
@@ -37,6 +37,11 @@ from .model import (
     Superseded,
     postal_code_fits,
 )
+
+__all__ = [
+    "check_file",
+    "load_file",
+]
 
 _ID = re.compile(r"^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://\S+$")
@@ -150,7 +155,7 @@ def check_file(path: Path) -> tuple[list[Mission], list[DataError]]:
 
 def _gathering(collect: bool) -> contextlib.AbstractContextManager[list[DataError]]:
     """Record the problems of optional fields when collecting; else raise the first."""
-    return yamlio.collecting() if collect else contextlib.nullcontext([])
+    return validation.collecting() if collect else contextlib.nullcontext([])
 
 
 def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataError]]:
@@ -158,7 +163,7 @@ def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataEr
     try:
         raw = yamlio.load_file(path)
         with _gathering(collect) as collected:
-            top = yamlio.Fields(raw, path, "", ("schema_version", "missions"))
+            top = validation.Fields(raw, path, "", ("schema_version", "missions"))
             entries = list(top.items("missions"))
         problems += collected
         version = top.text("schema_version", required=True)
@@ -201,32 +206,15 @@ def _read_file(path: Path, *, collect: bool) -> tuple[list[Mission], list[DataEr
 
 
 def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION) -> Mission:
+    """One mission checked field by field. Each step checks one part, in the order the
+    first problem is reported when not collecting (see :func:`check_file`)."""
     allowed = MISSION_FIELDS + SCHEMA_1_ONLY if version == "1" else MISSION_FIELDS
-    fields = yamlio.Fields(raw, path, f"missions[{index}]", allowed)
-    mission_id = fields.text("id", required=True).lower()
-    if not _ID.match(mission_id):
-        raise fields.error(
-            f"id: {mission_id!r} is not of the form 'cc-city'",
-            fields.line("id"),
-            hint="country code, a hyphen, the city in lower-case ASCII (e.g. us-chicago)",
-        )
-    address_fields = fields.mapping("address", ADDRESS_FIELDS, required=True)
-    assert address_fields is not None
-    address = _address(address_fields)
+    fields = validation.Fields(raw, path, f"missions[{index}]", allowed)
+    mission_id = _mission_id(fields)
+    address = _address(_required_mapping(fields, "address", ADDRESS_FIELDS))
     host = _host_country(fields)
-    if mission_id[:2] != (host or address.country).lower():
-        raise fields.error(
-            f"id: {mission_id!r} should start with the country code "
-            f"{(host or address.country).lower()!r}",
-            fields.line("id"),
-        )
-    status = fields.choice("status", STATUSES, default="open")
-    for key in ("source", "website", "district_source", "source_copy"):
-        _check_url(fields, key)
-    if status == "closed" and not fields.has("closed_on"):
-        raise fields.error(
-            "closed_on: a closed mission needs the date it closed", fields.line("status")
-        )
+    _check_id_country(fields, mission_id, host or address.country)
+    status = _status(fields)
     latitude, longitude, coordinates = _position(fields)
     return Mission(
         id=mission_id,
@@ -263,7 +251,48 @@ def _mission(raw: object, path: Path, index: int, version: str = SCHEMA_VERSION)
     )
 
 
-def _address(fields: yamlio.Fields) -> Address:
+def _mission_id(fields: validation.Fields) -> str:
+    mission_id = fields.text("id", required=True).lower()
+    if not _ID.match(mission_id):
+        raise fields.error(
+            f"id: {mission_id!r} is not of the form 'cc-city'",
+            fields.line("id"),
+            hint="country code, a hyphen, the city in lower-case ASCII (e.g. us-chicago)",
+        )
+    return mission_id
+
+
+def _check_id_country(fields: validation.Fields, mission_id: str, country: str) -> None:
+    """The id starts with the code of the country the mission serves (its host country,
+    else its address's)."""
+    if mission_id[:2] != country.lower():
+        raise fields.error(
+            f"id: {mission_id!r} should start with the country code {country.lower()!r}",
+            fields.line("id"),
+        )
+
+
+def _required_mapping(
+    fields: validation.Fields, key: str, allowed: tuple[str, ...]
+) -> validation.Fields:
+    found = fields.mapping(key, allowed, required=True)
+    assert found is not None  # required: a missing mapping raises
+    return found
+
+
+def _status(fields: validation.Fields) -> str:
+    """Open or closed (a closed mission needs its date), with the web addresses checked."""
+    status = fields.choice("status", STATUSES, default="open")
+    for key in ("source", "website", "district_source", "source_copy"):
+        _check_url(fields, key)
+    if status == "closed" and not fields.has("closed_on"):
+        raise fields.error(
+            "closed_on: a closed mission needs the date it closed", fields.line("status")
+        )
+    return status
+
+
+def _address(fields: validation.Fields) -> Address:
     country = fields.text("country", required=True).upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise fields.error(
@@ -292,7 +321,7 @@ def _address(fields: yamlio.Fields) -> Address:
     )
 
 
-def _host_country(fields: yamlio.Fields) -> str:
+def _host_country(fields: validation.Fields) -> str:
     host = fields.text("host_country").upper()
     if host and not i18n.is_country_code(host):
         raise fields.error(
@@ -303,10 +332,10 @@ def _host_country(fields: yamlio.Fields) -> str:
     return host
 
 
-def _check_url(fields: yamlio.Fields, key: str) -> None:
+def _check_url(fields: validation.Fields, key: str) -> None:
     value = fields.text(key)
     if value and not _URL.match(value):
-        yamlio.report(
+        validation.report(
             fields.error(
                 f"{key}: expected a web address starting with http:// or https://",
                 fields.line(key),
@@ -314,11 +343,11 @@ def _check_url(fields: yamlio.Fields, key: str) -> None:
         )
 
 
-def _date_kind(fields: yamlio.Fields) -> str:
+def _date_kind(fields: validation.Fields) -> str:
     return fields.choice("source_date_kind", SOURCE_DATE_KINDS, default="page")
 
 
-def _confidence(fields: yamlio.Fields, version: str, status: str, address: Address) -> str:
+def _confidence(fields: validation.Fields, version: str, status: str, address: Address) -> str:
     """The confidence level, with the sources each level needs."""
     if version == "1":
         # Schema 1 said only whether an official page confirms the address.
@@ -352,7 +381,7 @@ def _confidence(fields: yamlio.Fields, version: str, status: str, address: Addre
     return level
 
 
-def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
+def _position(fields: validation.Fields) -> tuple[float | None, float | None, str]:
     latitude = fields.number("latitude", -90, 90)
     longitude = fields.number("longitude", -180, 180)
     if (latitude is None) != (longitude is None):
@@ -374,12 +403,12 @@ def _position(fields: yamlio.Fields) -> tuple[float | None, float | None, str]:
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
-def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
+def _names(fields: validation.Fields) -> tuple[tuple[str, str], ...]:
     value = fields.data.get("names")
     if value is None or value == "":
         return ()
     if not isinstance(value, yamlio.Mapping):
-        yamlio.report(
+        validation.report(
             fields.error(
                 "names: expected a mapping of language codes to names (ja: 中華人民共和国…)",
                 fields.line("names"),
@@ -387,16 +416,25 @@ def _names(fields: yamlio.Fields) -> tuple[tuple[str, str], ...]:
         )
         return ()
     languages = [key for key in value if _LANGUAGE.match(key)]
-    names = yamlio.Fields(value, fields.path, fields.qualified("names"), languages)
+    for key in value:
+        if key not in languages:
+            validation.report(
+                fields.error(
+                    f"{key!r} under names is not a language code",
+                    value.key_lines[key],
+                    hint="use e.g. zh, ko, ja",
+                )
+            )
+    names = validation.Fields(value, fields.path, fields.qualified("names"), languages)
     return tuple((lang, names.text(lang)) for lang in languages if names.text(lang))
 
 
-def _phone(fields: yamlio.Fields, country: str) -> str:
+def _phone(fields: validation.Fields, country: str) -> str:
     number = fields.text("phone")
     if number:
         problem = phones.problem(number, country)
         if problem:
-            yamlio.report(
+            validation.report(
                 fields.error(
                     f"phone: {number!r} {problem}",
                     fields.line("phone"),
@@ -407,12 +445,11 @@ def _phone(fields: yamlio.Fields, country: str) -> str:
     return number
 
 
-def _office(fields: yamlio.Fields) -> Office | None:
+def _office(fields: validation.Fields) -> Office | None:
     office = fields.mapping("consular_office", OFFICE_FIELDS)
     if office is None:
         return None
-    address_fields = office.mapping("address", ADDRESS_FIELDS, required=True)
-    assert address_fields is not None
+    address_fields = _required_mapping(office, "address", ADDRESS_FIELDS)
     _check_url(office, "source")
     return Office(
         address=_address(address_fields),
@@ -423,10 +460,10 @@ def _office(fields: yamlio.Fields) -> Office | None:
     )
 
 
-def _superseded(fields: yamlio.Fields) -> tuple[Superseded, ...]:
+def _superseded(fields: validation.Fields) -> tuple[Superseded, ...]:
     old: list[Superseded] = []
     for index, raw in fields.items("superseded"):
-        entry = yamlio.Fields(
+        entry = validation.Fields(
             raw, fields.path, fields.qualified(f"superseded[{index}]"), SUPERSEDED_FIELDS
         )
         _check_url(entry, "source")

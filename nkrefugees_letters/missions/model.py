@@ -8,6 +8,30 @@ from datetime import date
 
 from .. import postal
 
+__all__ = [
+    "ADDRESS_FIELDS",
+    "CONFIDENCE_LEVELS",
+    "CONFIRMED_LEVELS",
+    "COORDINATES",
+    "KINDS",
+    "KIND_LABELS",
+    "MISSION_FIELDS",
+    "OFFICE_FIELDS",
+    "POSTAL_CODE_FORMATS",
+    "READABLE_SCHEMAS",
+    "SCHEMA_1_ONLY",
+    "SCHEMA_VERSION",
+    "SOURCE_DATE_KINDS",
+    "SOURCE_FIELDS",
+    "STATUSES",
+    "SUPERSEDED_FIELDS",
+    "Address",
+    "Mission",
+    "Office",
+    "Superseded",
+    "postal_code_fits",
+]
+
 SCHEMA_VERSION = "2"
 READABLE_SCHEMAS = ("1", "2")
 """Schema 2 says how well each address is known (``confidence``); files in schema 1, which

@@ -13,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, KeepInFrame, PageTemplate, Paragraph, Spacer
 
 from .. import i18n
-from ..text.render import LetterText
+from ..text.lettertext import LetterText
 from . import fonts
 from .geometry import (
     FOLD_MARK_LEFT,

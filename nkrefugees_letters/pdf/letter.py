@@ -19,7 +19,7 @@ from .. import i18n
 from ..errors import LayoutError, masks_interrupt
 from ..missions import Mission
 from ..profile import Profile, Signatory
-from ..text.render import LetterText
+from ..text.lettertext import LetterText
 from . import fonts, reuse
 from .furniture import Furniture, templates
 from .geometry import PAPERS, Paper

@@ -22,7 +22,7 @@ from reportlab.platypus import (
 )
 
 from ..errors import LayoutError
-from ..text.render import Block
+from ..text.lettertext import Block
 from . import fonts, reuse
 from .embedding import EncodingPlan
 from .furniture import Furniture, templates

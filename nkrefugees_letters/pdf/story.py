@@ -22,7 +22,7 @@ from reportlab.platypus import (
 
 from .. import i18n
 from ..profile import Signatory
-from ..text.render import Block, LetterText
+from ..text.lettertext import Block, LetterText
 from . import fonts, reuse
 from .geometry import (
     BLANK_SIGNATURE_COLUMN_MAX,

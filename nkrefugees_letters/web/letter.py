@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .. import cliopts, i18n, letters, places, profile, yamlio
-from ..errors import DataError, LettersError, TemplateError
+from .. import cliopts, i18n, letters, places, profile, selection, yamlio
+from ..errors import BadCountry, DataError, LettersError, TemplateError, UsageError
 from ..missions import Directory
 from ..pdf import layout
-from ..text import render
+from ..text import templates
 
 RENDER_LOCK = threading.Lock()
 """reportlab shares fonts and parsed paragraphs between documents of one process, so the
@@ -38,12 +38,7 @@ LOGO_NAME = "logo"
 PROFILE_FILE = "nkletters.yaml"
 
 BAD_DATE = "{value!r} is not a date; use YYYY-MM-DD, e.g. 2026-09-24"
-"""The CLI's words for a bad --date (cli._parse_date)."""
-BAD_COUNTRY = (
-    "{value!r} is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK), CA, KR "
-    "— 'nkletters missions list' shows every mission's country"
-)
-"""The CLI's words for a bad --country (cliopts)."""
+"""The CLI's words for a bad --date (cli.common.parse_date)."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +92,17 @@ def parse_choice(
             language = cliopts.language_code(language)
         except ValueError as exc:
             errors.add("lang", str(exc))
-    country = i18n.country_code(text.get("country", ""))
-    if country and not i18n.is_country_code(country):
-        errors.add("country", BAD_COUNTRY.format(value=text["country"]))
+    try:
+        country = i18n.checked_country(text.get("country", ""))
+    except BadCountry as exc:
+        country = i18n.country_code(text["country"])
+        errors.add("country", str(exc))
     city, mission_id = text.get("city", ""), text.get("mission", "")
-    if need_mission and not city and not mission_id:
-        errors.add("city", "say which mission: --city NAME or --mission ID")
+    if need_mission:
+        try:
+            selection.single(selection.Selection.of(cities=(city,), mission_ids=(mission_id,)))
+        except UsageError as exc:
+            errors.add("city", str(exc))
     return Choice(
         city=city,
         country=country,
@@ -126,11 +126,11 @@ class Resolutions:
         self._lock = threading.Lock()
 
     def __call__(self, choice: Choice) -> places.Resolution:
-        """:func:`letters.resolve` for the choice (raises its errors, which are not kept)."""
+        """:func:`selection.resolve` for the choice (raises its errors, which are not kept)."""
         key = (" ".join(choice.city.casefold().split()), choice.country, choice.mission_id)
         found = self._found.get(key)
         if found is None:
-            found = letters.resolve(
+            found = selection.resolve(
                 self.directory,
                 city=choice.city,
                 country=choice.country,
@@ -152,7 +152,7 @@ def resolve(
     except LettersError as exc:
         message = str(exc)
         where = "mission" if choice.mission_id else "city"
-        errors.add("country" if message.startswith("--country") else where, message)
+        errors.add("country" if isinstance(exc, BadCountry) else where, message)
         return None
 
 
@@ -163,7 +163,7 @@ def check_options(
     template = chosen.defaults.template or "appeal"
     try:
         for language in letters.split_languages(choice.language or chosen.defaults.language):
-            render.find_template(template, language)
+            templates.find_template(template, language)
     except LettersError as exc:
         errors.add("lang", str(exc))
     try:

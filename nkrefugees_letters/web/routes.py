@@ -1,18 +1,14 @@
 """Routes: the pages (one letter, many letters, the directory) and the plain links.
 
 Each route reads the request, calls the library through :mod:`.letter` or :mod:`.jobs`,
-and renders a page. Files a user sends are kept in a temporary folder of that request,
-removed when the response is made, whatever happened.
+and renders a page. Files a user sends are kept in a temporary folder of that request
+(:mod:`.uploads`), removed when the response is made, whatever happened.
 """
 
 from __future__ import annotations
 
 import base64
-import re
-import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +24,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from werkzeug.datastructures import FileStorage
 
-from .. import i18n, places, profile, resources
-from ..errors import DataError, LettersError
+from .. import i18n, places, resources
+from ..errors import LettersError
 from ..missions import normalise
 from . import letter as one
-from .app import CSRF_FIELD, loaded
+from . import uploads
 from .jobs import KIT_NAME, SIGNERS_STEM, BatchRequest, Job
 from .preview import pages_png
+from .state import CSRF_FIELD, csrf_token, loaded
 from .view import card
 
 pages = Blueprint("pages", __name__)
@@ -44,137 +40,6 @@ pages = Blueprint("pages", __name__)
 SIGNERS_SUFFIXES = (".csv", ".xlsx")
 """What the library reads (signers.read): CSV in the encodings spreadsheets save, or .xlsx."""
 KIT_CHUNK = 256 * 1024
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-# --- uploads --------------------------------------------------------------------------
-
-
-@contextmanager
-def request_folder() -> Iterator[Path]:
-    """A private folder for this request's files, removed when the request is done."""
-    with tempfile.TemporaryDirectory(prefix="nkletters-web-") as folder:
-        yield Path(folder)
-
-
-def _upload(name: str) -> FileStorage | None:
-    file = request.files.get(name)
-    return file if file is not None and file.filename else None
-
-
-def _stored_name(filename: str, fallback: str) -> str:
-    """A file name safe to write in the request's folder, keeping the suffix."""
-    base = _SAFE_NAME.sub("-", Path(filename).name).strip(".-")[:80]
-    return base or fallback
-
-
-def _suffix_error(file: FileStorage, allowed: tuple[str, ...], what: str) -> str:
-    suffix = Path(file.filename or "").suffix.lower()
-    if suffix in allowed:
-        return ""
-    return f"{file.filename!r} is not {what} — the file name must end in {' or '.join(allowed)}"
-
-
-@dataclass
-class Uploaded:
-    """The profile the letter is written with, and how uploaded files were named."""
-
-    profile: profile.Profile
-    names: dict[str, str]
-    template: str = ""
-    from_form: bool = False
-    """Made from the form's fields: messages name the field, not a line of a file."""
-
-
-def _profile_from_request(folder: Path, errors: one.FormErrors) -> Uploaded:
-    """The organisation: an uploaded nkletters.yaml, else the form's fields, else the
-    server's profile; problems go on the fields they concern."""
-    config = loaded().config
-    names: dict[str, str] = {}
-    logo_path: Path | None = None
-    logo = _upload("logo")
-    if logo is not None:
-        problem = _suffix_error(logo, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
-        if problem:
-            errors.add("logo", problem)
-        else:
-            stored = one.LOGO_NAME + Path(logo.filename or "").suffix.lower()
-            logo.save(folder / stored)
-            names[stored] = logo.filename or stored
-            logo_path = folder / stored
-    template = ""
-    uploaded_template = _upload("template") if config.allow_templates else None
-    if uploaded_template is not None:
-        problem = _suffix_error(uploaded_template, one.TEMPLATE_SUFFIXES, "a letter template")
-        if problem:
-            errors.add("template", problem)
-        else:
-            stored = "template.md"
-            uploaded_template.save(folder / stored)
-            names[stored] = uploaded_template.filename or stored
-            template = str(folder / stored)
-    yaml_file = _upload("profile")
-    if yaml_file is not None:
-        return Uploaded(
-            _uploaded_profile(yaml_file, folder, names, logo_path, errors), names, template
-        )
-    text = one.profile_yaml(request.form, logo_path.name if logo_path else "")
-    if not text:
-        return Uploaded(loaded().profile, names, template)
-    path = folder / one.PROFILE_FILE
-    path.write_text(text, encoding="utf-8")
-    try:
-        return Uploaded(profile.load(path), names, template, from_form=True)
-    except LettersError as exc:
-        message = exc.message if isinstance(exc, DataError) else str(exc)
-        if exc.hint and isinstance(exc, DataError):
-            message = f"{message} — {exc.hint}"
-        field, rest = one.form_field(one.scrub(message, folder, names))
-        if field:
-            errors.add(field, rest)
-        else:
-            errors.general.append(rest)
-        return Uploaded(profile.Profile(), names, template)
-
-
-def _uploaded_profile(
-    file: FileStorage,
-    folder: Path,
-    names: dict[str, str],
-    logo: Path | None,
-    errors: one.FormErrors,
-) -> profile.Profile:
-    problem = _suffix_error(file, one.PROFILE_SUFFIXES, "a profile")
-    if problem:
-        errors.add("profile", problem)
-        return profile.Profile()
-    _save_images(folder, errors)
-    path = folder / one.PROFILE_FILE
-    file.save(path)
-    names[one.PROFILE_FILE] = Path(file.filename or one.PROFILE_FILE).name
-    try:
-        one.precheck(path)
-        chosen = profile.load(path)
-        one.confine(chosen, folder, allow_templates=loaded().config.allow_templates)
-    except LettersError as exc:
-        errors.add("profile", one.shown(exc, folder, names))
-        return profile.Profile()
-    return one.with_logo(chosen, logo)
-
-
-def _save_images(folder: Path, errors: one.FormErrors) -> None:
-    """The images an uploaded profile names (logo, signatures), under their own names."""
-    for image in request.files.getlist("images"):
-        if not image.filename:
-            continue
-        bad = _suffix_error(image, one.IMAGE_SUFFIXES, "a PNG or JPEG image")
-        if bad:
-            errors.add("images", bad)
-            continue
-        stored = _stored_name(image.filename, "image.png")
-        if stored == one.PROFILE_FILE or stored.startswith(SIGNERS_STEM + "."):
-            stored = "image-" + stored
-        image.save(folder / stored)
 
 
 # --- one letter -----------------------------------------------------------------------
@@ -229,8 +94,8 @@ def letter_post() -> Response | tuple[str, int] | str:
     values = _form_values()
     errors = one.FormErrors()
     state = loaded()
-    with request_folder() as folder:
-        uploaded = _profile_from_request(folder, errors)
+    with uploads.request_folder() as folder:
+        uploaded = uploads.profile_from_request(folder, errors)
         choice, resolution = one.choose(values, uploaded.profile, state.resolutions, errors)
         if errors or resolution is None:
             return _page(values, errors), 400
@@ -251,7 +116,7 @@ def letter_post() -> Response | tuple[str, int] | str:
     return _page(values, errors, result=result)
 
 
-def _file_error(message: str, uploaded: Uploaded, errors: one.FormErrors) -> None:
+def _file_error(message: str, uploaded: uploads.Uploaded, errors: one.FormErrors) -> None:
     """A layout or template error, on the field of the value or file it concerns."""
     if uploaded.from_form:
         message = message.removeprefix(f"{one.PROFILE_FILE}: ")
@@ -357,18 +222,20 @@ def batch_post() -> ResponseReturnValue:
     state = loaded()
     values = _form_values()
     errors = one.FormErrors()
-    signers_file = _upload("signers")
+    signers_file = uploads.upload("signers")
     if signers_file is None:
         errors.add("signers", "choose the signers file (CSV or .xlsx) to upload")
     else:
-        problem = _suffix_error(signers_file, SIGNERS_SUFFIXES, "a CSV file or an Excel workbook")
+        problem = uploads.suffix_error(
+            signers_file, SIGNERS_SUFFIXES, "a CSV file or an Excel workbook"
+        )
         if problem:
             errors.add("signers", problem + "; save the spreadsheet as .xlsx or 'CSV UTF-8'")
     choice = one.parse_choice(values, errors, need_mission=False)
     one.check_options(choice, state.profile, state.directory, errors)
-    yaml_file = _upload("profile")
+    yaml_file = uploads.upload("profile")
     if yaml_file is not None:
-        problem = _suffix_error(yaml_file, one.PROFILE_SUFFIXES, "a profile")
+        problem = uploads.suffix_error(yaml_file, one.PROFILE_SUFFIXES, "a profile")
         if problem:
             errors.add("profile", problem)
     if state.jobs.busy():
@@ -383,7 +250,7 @@ def batch_post() -> ResponseReturnValue:
         if yaml_file is not None:
             yaml_file.save(job.folder / one.PROFILE_FILE)
             profile_file = str(job.folder / one.PROFILE_FILE)
-            _save_images(job.folder, errors)
+            uploads.save_images(job.folder, errors)
             if errors:
                 state.jobs.forget(job)
                 return _batch_page(values, errors), 400
@@ -412,8 +279,6 @@ def batch_post() -> ResponseReturnValue:
 
 
 def _owner() -> str:
-    from .app import csrf_token
-
     return csrf_token()
 
 
@@ -511,3 +376,6 @@ def mission_page(mission_id: str) -> tuple[str, int] | str:
     except LettersError as exc:
         return render_template("error.html", title="Not found", message=str(exc)), 404
     return render_template("mission.html", c=card(mission))
+
+
+__all__ = ["KIT_CHUNK", "LANGUAGE_NAMES", "SIGNERS_SUFFIXES", "WEB_FONTS", "pages"]

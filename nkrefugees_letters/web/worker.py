@@ -10,6 +10,8 @@ import sys
 
 from .jobs import BatchRequest, Progress, run_batch
 
+__all__ = ["main"]
+
 
 def main() -> None:
     """Read the request, write the kit, report on standard output."""

@@ -310,7 +310,9 @@ def test_init_asks_again_until_each_answer_is_right(run: Run, tmp_path: Path) ->
     result = run("init", input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.stderr
     prompts = result.stdout
-    assert "Error: 'EU' is not a two-letter country code, e.g. GB, US, CA" in prompts
+    assert (
+        "Error: 'EU' is not a two-letter ISO 3166 country code; use e.g. US, GB (or UK)" in prompts
+    )
     assert "Error: 'info@example' does not look like an email address" in prompts
     assert "Error: 'fr' is not a language nkletters writes in" in prompts
     assert "Error: image file " in prompts and "logo.gif' not found" in prompts
@@ -332,7 +334,7 @@ def test_init_asks_again_until_each_answer_is_right(run: Run, tmp_path: Path) ->
     ("option", "value", "message"),
     [
         ("--email", "info@@x", "'info@@x' does not look like an email address"),
-        ("--country", "ZZ", "'ZZ' is not a two-letter country code"),
+        ("--country", "ZZ", "'ZZ' is not a two-letter ISO 3166 country code"),
         ("--lang", "xx", "'xx' is not a language nkletters writes in"),
         ("--logo", "missing.png", "missing.png' not found"),
     ],
@@ -427,12 +429,13 @@ def test_schema_accepts_the_readme_profile_and_the_starter() -> None:
 
     import jsonschema
 
-    from nkrefugees_letters import profile, yamlio
+    from nkrefugees_letters import yamlio
+    from nkrefugees_letters.starter import StarterValues, starter_text
 
     schema = json.loads((ROOT / "docs" / "nkletters.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    starter = profile.starter_text(
-        profile.StarterValues(
+    starter = starter_text(
+        StarterValues(
             name="Friends", country="GB", signatories=(("Jane Doe", "Chair"),), logo="logo.png"
         )
     )
@@ -500,9 +503,9 @@ def test_docs_command_prints_the_documents_messages_name(run: Run, name: str) ->
 
 
 def _parish_template(tmp_path: Path) -> Path:
-    from nkrefugees_letters.text import render
+    from nkrefugees_letters.text import templates
 
-    _, text = render.template_source("appeal", "en")
+    _, text = templates.template_source("appeal", "en")
     path = tmp_path / "parish.en.md"
     path.write_text(
         text.rstrip() + "\n\n{% if signer %}From the parish of {{ signer.extra.parish }}, "

@@ -17,7 +17,7 @@ from click.testing import Result
 from PIL import Image
 
 from nkrefugees_letters import output
-from nkrefugees_letters.text import render
+from nkrefugees_letters.text import templates
 from tests.conftest import FIXED_DATE, pdf_text, written_path
 
 Run = Callable[..., Result]
@@ -58,14 +58,14 @@ def test_templates_list(run: Run) -> None:
     result = run("templates", "list")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == len(render.builtin_names())
+    assert len(lines) == len(templates.builtin_names())
     assert re.match(r"appeal\.en +en +The Save North Korean Refugees Day appeal", lines[0])
 
 
 def test_templates_show(run: Run) -> None:
     result = run("templates", "show", "appeal")
     assert result.exit_code == 0
-    assert result.stdout == render.template_source("appeal")[1]
+    assert result.stdout == templates.template_source("appeal")[1]
     assert result.stderr.startswith("# ") and result.stderr.rstrip().endswith("appeal.en.md")
     chinese = run("templates", "show", "appeal", "--lang", "zh")
     assert chinese.stdout.startswith("---\nlanguage: zh\n")
@@ -104,7 +104,7 @@ def test_templates_export_refuses_to_overwrite(run: Run, tmp_path: Path) -> None
     assert mine.read_text(encoding="utf-8") == "my own letter"
     forced = run("templates", "export", "appeal", str(mine), "--force")
     assert forced.exit_code == 0
-    assert mine.read_text(encoding="utf-8") == render.template_source("appeal")[1]
+    assert mine.read_text(encoding="utf-8") == templates.template_source("appeal")[1]
 
 
 def test_templates_export_into_a_folder(run: Run, tmp_path: Path) -> None:

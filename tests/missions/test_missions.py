@@ -1,4 +1,4 @@
-"""The mission directory: the real data file, the loader's checks, `missions list|show`."""
+"""The mission directory: the real data file, its look-ups and helpers, `missions list|show`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from click.testing import Result
 
 from nkrefugees_letters import i18n, missions, phones, places, postal, yamlio
-from nkrefugees_letters.errors import DataError
 from nkrefugees_letters.resources import missions_file
+from tests.missions.sample import mission_yaml, v2
 
 Run = Callable[..., Result]
 WriteYaml = Callable[[str, str], Path]
@@ -138,149 +138,6 @@ def test_ward_and_suburb_localities_get_the_citys_name(directory: missions.Direc
     assert directory.get("us-chicago").short_name == "Consulate-General in Chicago"
 
 
-# --- the loader's checks ---------------------------------------------------------------
-
-ENTRY = """\
-    schema_version: "1"
-    missions:
-      - id: xx-testville
-        kind: consulate-general
-        name: Consulate General in Testville
-        address:
-          lines: ["1 Main Street"]
-          locality: Testville
-          postal_code: "{postal_code}"
-          country: {country}
-        source: https://example.org/contact
-        source_date: "2026-01-05"
-    {extra}"""
-
-
-def _entry(country: str = "US", postal_code: str = "12345", extra: str = "") -> str:
-    text = ENTRY.format(country=country, postal_code=postal_code, extra=extra)
-    return text.replace("xx-testville", f"{country.lower()}-testville")
-
-
-def _v2(text: str) -> str:
-    """An entry in schema 2, which says how the address is known."""
-    return text.replace('schema_version: "1"', 'schema_version: "2"')
-
-
-def _error(write_yaml: WriteYaml, text: str) -> str:
-    path = write_yaml("m.yaml", text)
-    with pytest.raises(DataError) as caught:
-        missions.load_file(path)
-    return str(caught.value).replace(str(path), "m.yaml")
-
-
-def test_unknown_country_code_is_refused(write_yaml: WriteYaml) -> None:
-    assert _error(write_yaml, _entry(country="XQ")) == (
-        "m.yaml:10: missions[0].address: country: 'XQ' is not an ISO 3166-1 country code"
-        " — use the two-letter code, e.g. GB for the United Kingdom"
-    )
-
-
-@pytest.mark.parametrize(
-    ("country", "postal_code"),
-    [("US", "1234"), ("CA", "K1N5H"), ("JP", "1060046"), ("GB", "W1B"), ("NL", "2517")],
-)
-def test_postal_code_of_the_wrong_shape_is_refused(
-    write_yaml: WriteYaml, country: str, postal_code: str
-) -> None:
-    message = _error(write_yaml, _entry(country=country, postal_code=postal_code))
-    assert message == (
-        f"m.yaml:9: missions[0].address: postal_code: {postal_code!r} is not a postal code "
-        f"of {country} — copy it as the source page writes it; leave it out if no page gives it"
-    )
-
-
-@pytest.mark.parametrize(
-    ("country", "postal_code"),
-    [("US", "60654"), ("CA", "K1N 5H3"), ("JP", "106-0046"), ("GB", "W1B 1JL"), ("MW", "any")],
-)
-def test_postal_codes_of_the_right_shape_load(
-    write_yaml: WriteYaml, country: str, postal_code: str
-) -> None:
-    path = write_yaml("m.yaml", _entry(country=country, postal_code=postal_code))
-    assert missions.load_file(path)[0].address.postal_code == postal_code
-
-
-def test_position_defaults_to_a_source_position(write_yaml: WriteYaml) -> None:
-    extra = '    latitude: "41.89"\n        longitude: "-87.63"'
-    mission = missions.load_file(write_yaml("m.yaml", _entry(extra=extra)))[0]
-    assert (mission.latitude, mission.longitude, mission.coordinates) == (41.89, -87.63, "source")
-
-
-def test_latitude_without_longitude_is_refused(write_yaml: WriteYaml) -> None:
-    message = _error(write_yaml, _entry(extra='    latitude: "41.89"'))
-    assert message == "m.yaml:13: missions[0]: latitude and longitude: give both or neither"
-
-
-def test_coordinates_without_a_position_is_refused(write_yaml: WriteYaml) -> None:
-    message = _error(write_yaml, _entry(extra="    coordinates: city"))
-    assert message == (
-        "m.yaml:13: missions[0]: coordinates: says where latitude and longitude come from,"
-        " but there are none"
-    )
-
-
-def test_unknown_source_date_kind_is_refused(write_yaml: WriteYaml) -> None:
-    message = _error(write_yaml, _entry(extra="    source_date_kind: guessed"))
-    assert message == (
-        "m.yaml:13: missions[0].source_date_kind: expected one of page, accessed, "
-        "got 'guessed' — did you mean 'accessed'?"
-    )
-
-
-@pytest.mark.parametrize(
-    ("entry", "expected"),
-    [
-        (
-            "{adress: 1 Old Road, source: 'https://example.org/old'}",
-            "m.yaml:14: missions[0].superseded[0].adress: unknown field — did you mean 'address'?",
-        ),
-        (
-            "{source: 'https://example.org/old'}",
-            "m.yaml:14: missions[0].superseded[0].address: required field is missing"
-            " — add 'address: …'",
-        ),
-        (
-            "{address: 1 Old Road, source: 'ftp://example.org/old'}",
-            "m.yaml:14: missions[0].superseded[0]: source: expected a web address starting "
-            "with http:// or https://",
-        ),
-        (
-            "{address: 1 Old Road, source_date: '2026-13-01'}",
-            "m.yaml:14: missions[0].superseded[0].source_date: expected a date as YYYY-MM-DD, "
-            "got '2026-13-01' — e.g. 2026-09-24",
-        ),
-        (
-            "{address: 1 Old Road, source_date_kind: guessed}",
-            "m.yaml:14: missions[0].superseded[0].source_date_kind: expected one of page, "
-            "accessed, got 'guessed' — did you mean 'accessed'?",
-        ),
-        (
-            "1 Old Road",
-            "m.yaml:14: missions[0].superseded[0]: expected a mapping of fields (address, "
-            "source, source_date, source_date_kind, note)",
-        ),
-    ],
-)
-def test_superseded_entries_are_validated_like_missions(
-    write_yaml: WriteYaml, entry: str, expected: str
-) -> None:
-    assert _error(write_yaml, _entry(extra=f"    superseded:\n          - {entry}")) == expected
-
-
-def test_a_sound_superseded_entry_loads(write_yaml: WriteYaml) -> None:
-    entry = (
-        "{address: 1 Old Road, source: 'https://example.org/old', source_date: '2020-01-02', "
-        "source_date_kind: accessed, note: moved in 2021}"
-    )
-    path = write_yaml("m.yaml", _entry(extra=f"    superseded:\n          - {entry}"))
-    assert missions.load_file(path)[0].id == "us-testville"
-
-
 # --- helpers -----------------------------------------------------------------------------
 
 
@@ -389,7 +246,7 @@ def test_show_prints_the_address_and_district(run: Run) -> None:
 
 
 def test_show_warns_about_an_address_below_official_copy(run: Run, write_yaml: WriteYaml) -> None:
-    path = write_yaml("m.yaml", _v2(_entry(extra="    confidence: single")))
+    path = write_yaml("m.yaml", v2(mission_yaml(extra="    confidence: single")))
     result = run("missions", "show", "us-testville", "--data", str(path))
     assert result.stderr.startswith(
         "warning: the address of the Consulate General in Testville is known only at "
@@ -419,38 +276,10 @@ def test_show_unknown_id_suggests_one(run: Run) -> None:
 
 
 def test_data_file_is_merged_over_the_directory(run: Run, write_yaml: WriteYaml) -> None:
-    path = write_yaml("mine.yaml", _entry(country="FI", postal_code="00100"))
+    path = write_yaml("mine.yaml", mission_yaml(country="FI", postal_code="00100"))
     result = run("missions", "list", "--country", "FI", "--data", str(path))
     ids = [line.split()[0] for line in result.stdout.splitlines()[1:]]
     assert ids == ["fi-helsinki", "fi-testville"]
-
-
-def test_directory_cache_is_used_and_follows_edits(tmp_path: Path) -> None:
-    from nkrefugees_letters import missions as m
-
-    data = tmp_path / "mine.yaml"
-    data.write_text(
-        'schema_version: "1"\nmissions:\n  - id: is-reykjavik\n    kind: embassy\n'
-        "    name: Embassy in Iceland\n    verified: false\n"
-        "    address: {lines: [Bríetartún 1], locality: Reykjavík,"
-        " postal_code: '105', country: IS}\n",
-        encoding="utf-8",
-    )
-    first = m.load_file(data)
-    assert [x.address.lines for x in first] == [("Bríetartún 1",)]
-    assert m.load_file(data) == first  # second read comes from the cache, equal in every field
-    data.write_text(data.read_text("utf-8").replace("Bríetartún 1", "Bríetartún 2"), "utf-8")
-    assert m.load_file(data)[0].address.lines == ("Bríetartún 2",)
-
-
-def test_builtin_directory_reads_the_same_from_cache() -> None:
-    from nkrefugees_letters import missions as m
-    from nkrefugees_letters.resources import missions_file
-
-    fresh, problems = m.check_file(missions_file())  # parses without the cache
-    assert problems == []
-    assert m.load_file(missions_file()) == fresh
-    assert m.load_file(missions_file()) == fresh
 
 
 # --- coverage and how each address is known (issue 11) ---------------------------------
@@ -521,47 +350,6 @@ def test_phone_numbers_are_valid_and_international(directory: missions.Directory
             assert mission.phone == phones.international(mission.phone, mission.address.country)
 
 
-def test_superseded_addresses_are_checked_like_the_rest(write_yaml: WriteYaml) -> None:
-    message = _error(
-        write_yaml,
-        _entry(extra="    superseded:\n          - {address: Old Street 1, sauce: https://x.org}"),
-    )
-    assert message == (
-        "m.yaml:14: missions[0].superseded[0].sauce: unknown field — did you mean 'source'?"
-    )
-
-
-def test_a_consular_office_needs_its_own_source(write_yaml: WriteYaml) -> None:
-    office = (
-        "    consular_office:\n"
-        "          address: {lines: [2 Side Street], locality: Testville, country: US}"
-    )
-    message = _error(write_yaml, _v2(_entry(extra=office)))
-    assert message.startswith("m.yaml:14: missions[0].consular_office.source: required field")
-
-
-def test_official_copy_without_its_copy_is_refused(write_yaml: WriteYaml) -> None:
-    message = _error(write_yaml, _v2(_entry(extra="    confidence: official-copy")))
-    assert message == (
-        "m.yaml:13: missions[0]: source_copy: an official-copy address needs the URL and date "
-        "of the copy read — add 'source_copy: https://…' and 'source_copy_date: YYYY-MM-DD'"
-    )
-
-
-def test_a_malformed_phone_is_refused(write_yaml: WriteYaml) -> None:
-    message = _error(write_yaml, _entry(extra="    phone: '+1-312-80'"))
-    assert message == (
-        "m.yaml:13: missions[0]: phone: '+1-312-80' is not a valid phone number — copy the "
-        "number as the source page gives it, with its country code"
-    )
-
-
-def test_schema_1_files_still_load(write_yaml: WriteYaml) -> None:
-    path = write_yaml("m.yaml", _entry(extra="    verified: 'true'"))
-    (mission,) = missions.load_file(path)
-    assert mission.confidence == "official"
-
-
 def test_list_as_json_carries_confidence_and_both_addresses(run: Run) -> None:
     result = run("missions", "list", "--country", "US", "--format", "json")
     records = {r["id"]: r for r in json.loads(result.stdout)}
@@ -618,7 +406,7 @@ def test_stats_counts_posts_against_the_ministry(run: Run) -> None:
 
 
 def test_list_as_csv_neutralises_formula_cells(run: Run, write_yaml: WriteYaml) -> None:
-    hostile = _entry(extra="    note: '=HYPERLINK(\"http://x.org\")'")
+    hostile = mission_yaml(extra="    note: '=HYPERLINK(\"http://x.org\")'")
     path = write_yaml("m.yaml", hostile.replace("Consulate General in Testville", "'@SUM(1,1)'"))
     result = run("missions", "list", "--country", "US", "--format", "csv", "--data", str(path))
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}

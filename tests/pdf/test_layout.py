@@ -14,7 +14,7 @@ from nkrefugees_letters import letters, missions
 from nkrefugees_letters.pdf import fonts, layout
 from nkrefugees_letters.pdf.layout import PAPERS
 from nkrefugees_letters.profile import Organisation, Profile, Signatory
-from nkrefugees_letters.text.render import Block, LetterText, Run
+from nkrefugees_letters.text.lettertext import Block, LetterText, Run
 
 MM = 72 / 25.4
 DIRECTORY = missions.load()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from nkrefugees_letters import missions, places
 from nkrefugees_letters.errors import LettersError
+from nkrefugees_letters.places import gazetteer
 from nkrefugees_letters.places import index as placeindex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,14 +37,14 @@ def index() -> placeindex.PlaceIndex:
 @contextmanager
 def gazetteer_only() -> Iterator[None]:
     """Answer from the full gazetteer, as places did before the index."""
-    saved = places._index
-    places._index = lambda: None  # type: ignore[assignment]
-    places._country_names.cache_clear()
+    saved = gazetteer.place_index
+    gazetteer.place_index = lambda: None  # type: ignore[assignment]
+    gazetteer.country_names.cache_clear()
     try:
         yield
     finally:
-        places._index = saved  # type: ignore[assignment]
-        places._country_names.cache_clear()
+        gazetteer.place_index = saved  # type: ignore[assignment]
+        gazetteer.country_names.cache_clear()
 
 
 def answer(directory: missions.Directory, city: str, country: str = "") -> tuple[str, ...]:
@@ -129,10 +130,10 @@ def test_a_thousand_places_resolve_as_with_the_full_gazetteer(
 
 def test_countries_have_the_gazetteers_names(index: placeindex.PlaceIndex) -> None:
     for code in ("US", "GB", "KR", "JP", "ZA", "FI"):
-        with_index = places._country_names(code)
+        with_index = places.country_names(code)
         with gazetteer_only():
-            assert places._country_names(code) == with_index
-    assert "uk" in places._country_names("GB")
+            assert places.country_names(code) == with_index
+    assert "uk" in places.country_names("GB")
 
 
 # --- "did you mean" ----------------------------------------------------------------------
