@@ -50,13 +50,14 @@ def letter_json(folder: Path) -> Path:
 
     mission = missions.load().get("us-chicago")
     job = batch.Job(0, mission, "x.pdf", (signers.Signer(2, "Person 1", "Volunteer"),))
-    letter = batch.compose(job, Profile(), letters.LetterOptions(when=date.fromisoformat(WHEN)))
+    options = letters.LetterOptions(when=date.fromisoformat(WHEN))
+    letter = letters.compose(mission, Profile(), options, signers=job.signers)
     text = letter.text
     data = {
         "recipient": list(letter.recipient_lines),
         "subject": f"<b>{fonts.to_markup(text.subject)}</b>",
         "salutation": fonts.to_markup(text.salutation),
-        "blocks": [layout._block_markup(block) for block in text.blocks],
+        "blocks": [layout.block_markup(block) for block in text.blocks],
         "plain_blocks": [block.plain for block in text.blocks],
         "plain_subject": text.subject,
         "closing": fonts.to_markup(text.closing),
@@ -215,7 +216,9 @@ def layout_only(folder: Path, count: int) -> tuple[float, float, float]:
     """ms per letter, in this process, for the same per-signer letters written as
     separate files, as one print file, and as both the way a batch does (laid out once)."""
     from nkrefugees_letters import batch, letters, missions, signers
-    from nkrefugees_letters.pdf import fonts, layout
+    from nkrefugees_letters.batch import planning
+    from nkrefugees_letters.pdf import layout
+    from nkrefugees_letters.pdf.printfile import PrintFile
     from nkrefugees_letters.profile import Profile
 
     mission = missions.load().get("us-chicago")
@@ -224,27 +227,29 @@ def layout_only(folder: Path, count: int) -> tuple[float, float, float]:
         batch.Job(0, mission, "x.pdf", (signers.Signer(n + 2, f"Person {n}", "Volunteer"),))
         for n in range(count)
     ]
-    fonts.plan_encoding(batch._encoding(jobs, Profile(), options))  # as a batch does
-    composed = [batch.compose(job, Profile(), options) for job in jobs]
+    plan = planning.encoding(jobs, Profile(), options)  # as a batch does
+    composed = [
+        letters.compose(job.mission, Profile(), options, signers=job.signers) for job in jobs
+    ]
     out = folder / "layout"
     out.mkdir(exist_ok=True)
 
     def separate() -> None:
         for number, letter in enumerate(composed):
-            (out / f"{number}.pdf").write_bytes(layout.render_pdf(letter).data)
+            (out / f"{number}.pdf").write_bytes(layout.render_pdf(letter, plan).data)
 
     def one_file() -> None:
         with (out / "all.pdf").open("wb") as handle:
-            print_file = layout.PrintFile(handle)
+            print_file = PrintFile(handle, plan=plan)
             for letter in composed:
                 print_file.add(letter)
             print_file.close()
 
     def both() -> None:
         with (out / "all.pdf").open("wb") as handle:
-            print_file = layout.PrintFile(handle)
+            print_file = PrintFile(handle, plan=plan)
             for number, letter in enumerate(composed):
-                pdf = layout.render_pdf(letter)
+                pdf = layout.render_pdf(letter, plan)
                 (out / f"{number}.pdf").write_bytes(pdf.data)
                 assert pdf.page_records is not None
                 print_file.add_pages(pdf.page_records)
@@ -256,14 +261,11 @@ def layout_only(folder: Path, count: int) -> tuple[float, float, float]:
         return (time.perf_counter() - start) / count * 1000
 
     separate()  # warm: fonts, templates, shared paragraphs
-    try:
-        return (
-            min(ms(separate) for _ in range(3)),
-            min(ms(one_file) for _ in range(3)),
-            min(ms(both) for _ in range(3)),
-        )
-    finally:
-        fonts.plan_encoding({})
+    return (
+        min(ms(separate) for _ in range(3)),
+        min(ms(one_file) for _ in range(3)),
+        min(ms(both) for _ in range(3)),
+    )
 
 
 # --- other tools ------------------------------------------------------------------------

@@ -184,15 +184,9 @@ def _check_profile(path: Path | None, sample: Mission, problems: list[Problem]) 
     if loaded is None:
         return None
     for label, value in profile.check_text(loaded):
-        missing = fonts.unprintable(value)
-        if missing:
-            problems.append(
-                Problem(
-                    f"{label} contains {fonts.describe(missing)}, which no bundled font can print",
-                    "remove or replace that character",
-                    path,
-                )
-            )
+        unprintable = fonts.unprintable_error(label, value)
+        if unprintable is not None:
+            problems.append(Problem.from_error(unprintable, path))
     try:
         for language in letters.split_languages(loaded.defaults.language):
             i18n.locale_for(language, "US")
@@ -200,7 +194,7 @@ def _check_profile(path: Path | None, sample: Mission, problems: list[Problem]) 
         problems.append(Problem(f"defaults.language: {error.message}", error.hint, path))
     for image in _images(loaded):
         try:
-            layout._image(image)  # decodes it, as the letter will
+            layout.load_image(image)  # decodes it, as the letter will
         except LettersError as error:
             problems.append(Problem.from_error(error, path))
     if len(problems) == before:
@@ -299,16 +293,10 @@ def _check_template(
     reported: set[tuple[str, int | None]] = set()
     for variant, context in samples.items():
         text = _render_all(template, context, variant, reported, problems)
-        missing = fonts.unprintable(text.plain_text()) if text else []
-        if missing and ("unprintable", None) not in reported:
+        unprintable = fonts.unprintable_error("the text", text.plain_text()) if text else None
+        if unprintable is not None and ("unprintable", None) not in reported:
             reported.add(("unprintable", None))
-            problems.append(
-                Problem(
-                    f"the text contains {fonts.describe(missing)}, which no bundled font can print",
-                    "remove or replace that character",
-                    template.path,
-                )
-            )
+            problems.append(Problem.from_error(unprintable, template.path))
     return True
 
 

@@ -7,18 +7,22 @@ Nothing here prints or exits; ``cli.py`` does that.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import i18n, output
-from .errors import LayoutError, LettersError, TemplateError
+from .errors import LettersError, TemplateError
 from .missions import Mission
 from .pdf import fonts, layout
 from .profile import Profile, Signatory, check_text
 from .text import render, templates
 from .text.lettertext import LetterText
+
+if TYPE_CHECKING:
+    from .signers import Signer
 
 
 @dataclass(frozen=True)
@@ -130,14 +134,10 @@ def choose_paper(requested: str | None, profile: Profile, mission: Mission) -> s
 def check_printable(profile: Profile) -> None:
     """Fail early, naming the field, if the profile holds a character no font can print."""
     for label, value in check_text(profile):
-        missing = fonts.unprintable(value)
-        if missing:
-            where = f"{profile.path}: " if profile.path else ""
-            raise LayoutError(
-                f"{where}{label} contains {fonts.describe(missing)}, "
-                "which no bundled font can print",
-                hint="remove or replace that character",
-            )
+        where = f"{profile.path}: " if profile.path else ""
+        error = fonts.unprintable_error(f"{where}{label}", value)
+        if error is not None:
+            raise error
 
 
 def compose(
@@ -145,14 +145,27 @@ def compose(
     profile: Profile,
     options: LetterOptions,
     *,
+    signers: Sequence[Signer] = (),
     signatories: tuple[Signatory, ...] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> layout.Letter:
     """Resolve the template and render the text: everything but the PDF.
 
-    A bilingual letter (``en+zh``) renders the template once in each language; the
-    second text rides along as the first one's ``translation``.
+    The one place a letter is composed, for ``generate --city`` and for every letter of
+    a batch alike. ``signers`` (rows of a signers file) sign it instead of the
+    profile's signatories: one signer's letter carries their personal note and their
+    row (the template's ``signer``); several co-sign. A bilingual letter (``en+zh``)
+    renders the template once in each language; the second text rides along as the
+    first one's ``translation``.
     """
+    if signers:
+        signatories = tuple(Signatory(s.name, s.title, s.organisation) for s in signers)
+        one = signers[0] if len(signers) == 1 else None
+        extra = {
+            "personal_note": one.personal_note if one else "",
+            "signer": one.template_value() if one else None,
+            **(extra or {}),
+        }
     languages = split_languages(options.language or profile.defaults.language or "en")
     when = options.when or date.today()
     people = profile.signatories if signatories is None else signatories

@@ -40,7 +40,7 @@ def test_a_logo_of_a_few_megapixels_opens(tmp_path: Path) -> None:
 
 def test_the_layout_refuses_it_with_one_line(bomb: Path) -> None:
     with pytest.raises(LayoutError) as caught:
-        layout._image(bomb)
+        layout.load_image(bomb)
     assert str(caught.value) == (
         f"image {str(bomb)!r} cannot be used (10000 × 10000 pixels, more than 50 megapixels)"
         " — scale it down: a logo or signature needs 2000 pixels a side at most"

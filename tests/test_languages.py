@@ -381,7 +381,7 @@ def test_personal_and_organisation_letters_speak_differently(
 def test_su_excelencia_never_breaks_across_lines() -> None:
     letter = compose("es", "us-washington")
     sentence = next(b.plain for b in letter.text.blocks if "Su\u00a0Excelencia" in b.plain)
-    style = layout._styles_for("es")["body"]
+    style = layout.styles_for("es")["body"]
     for width in range(120, 460, 3):
         paragraph = layout.paragraph(fonts.to_markup(sentence), style)
         paragraph.wrap(width, 10_000)
@@ -721,7 +721,7 @@ def test_chinese_and_japanese_subjects_are_bold(language: str, mission: str) -> 
     letter = compose(language, mission)
     pdf = layout.render_pdf(letter)
     stroked = stroked_text(pdf.data)
-    han = "".join(c for c in letter.text.subject if fonts._family_for(c) is fonts.HAN)
+    han = "".join(c for c in letter.text.subject if fonts.family_for(c) is fonts.HAN)
     assert han and stroked.startswith(han)
     # Only bold text is stroked: the salutation and the body are not.
     assert squash(letter.text.salutation) not in stroked

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
-from reportlab.rl_config import _FUZZ
 
 CANNOT_START = frozenset(
     "、。，．,.：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”｠»"
@@ -48,11 +47,14 @@ def _break_at(units: Sequence[Any], start: int, end: int) -> int:
     return end
 
 
-def split_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
+def split_lines(
+    frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: bool, *, tolerance: float
+) -> Any:
     """The lines of a paragraph of CJK text (reportlab fragments) for these widths.
 
     Returns reportlab's ParaLines, as its own CJK breaking does, so the paragraph
-    draws them in the usual way.
+    draws them in the usual way. ``tolerance`` is how far (pt) a line may overrun
+    its width, reportlab's own allowance for rounding.
     """
     units: list[Any] = []
     for frag in frags:
@@ -76,7 +78,7 @@ def split_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: 
                 end += 1
                 forced = True
                 break
-            if used + unit.width > max_width + _FUZZ and end > start:
+            if used + unit.width > max_width + tolerance and end > start:
                 break
             used += unit.width
             end += 1
@@ -87,19 +89,3 @@ def split_lines(frags: Sequence[Any], max_widths: Sequence[float], calc_bounds: 
         lines.append(makeCJKParaLine(line, max_width, used, max_width - used, forced, calc_bounds))
         start = end
     return ParaLines(kind=1, lines=lines)
-
-
-def break_paragraph(paragraph: Any, max_widths: Any) -> Any:
-    """reportlab's Paragraph.breakLinesCJK, with :func:`split_lines` doing the breaking."""
-    # reportlab's own helper widens the first line's indent for a bullet
-    from reportlab.platypus.paragraph import _handleBulletWidth
-
-    if not isinstance(max_widths, (list, tuple)):
-        max_widths = [max_widths]
-    paragraph.height = 0
-    if hasattr(paragraph, "blPara") and getattr(paragraph, "_splitpara", False):
-        return paragraph.blPara
-    style = paragraph.style
-    _handleBulletWidth(paragraph.bulletText, style, max_widths)
-    auto_leading = getattr(paragraph, "autoLeading", getattr(style, "autoLeading", ""))
-    return split_lines(paragraph.frags, max_widths, auto_leading not in ("", "off"))

@@ -3,34 +3,26 @@
 reportlab has no font fallback of its own: a character missing from the font is drawn
 as a box. So every piece of text is split into runs, each run tagged with the first
 bundled font that has all its glyphs. Fonts load on first use, so a Latin-only letter
-never pays for the 4 MB CJK font.
+never pays for the 4 MB CJK font. A batch numbers the characters of all its letters
+alike (:func:`encoding_plan`, an :class:`EncodingPlan` handed to each document).
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
-import weakref
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.fonts import addMapping
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import (
-    FF_NONSYMBOLIC,
-    FF_SYMBOLIC,
-    SUBSETN,
-    TTFont,
-    makeToUnicodeCMap,
-)
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 from ..errors import LayoutError
 from ..resources import fonts_dir
+from .embedding import BatchFont, EncodingPlan
 
 
 def _escape(text: str) -> str:
@@ -130,10 +122,11 @@ def _load(name: str, filename: str) -> TTFont:
     loaded = _LOADED.get(path)
     if loaded is not None:
         if name.startswith(HAN.name + "-Bold"):
-            return loaded.stroked(name)
+            return loaded.stroked(name, SYNTHETIC_BOLD_STROKE)
         return loaded.restyled(name)
+    internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
     try:
-        font = _LOADED[path] = _BatchFont(name, str(path))
+        font = _LOADED[path] = BatchFont(name, str(path), internal_name)
     except OSError as exc:
         raise LayoutError(
             f"bundled font {path} cannot be read: {exc}",
@@ -142,20 +135,11 @@ def _load(name: str, filename: str) -> TTFont:
     return font
 
 
-_LOADED: dict[Path, _BatchFont] = {}
+_LOADED: dict[Path, BatchFont] = {}
 
 
-# --- the same font objects in every document of a batch ------------------------------
-# reportlab gives each document its own numbering of a font's characters, in the order
-# the document first uses them, and names the font after how many fonts the document
-# already holds. Two documents of one batch would then encode the same page
-# differently, and each would cut and compress its font subsets anew. _BatchFont fixes
-# the font's name, lets a batch number the characters in advance (plan_encoding) so
-# that a page laid out once can go into the letter's own file and into the print file
-# alike, and builds the objects of an identical subset only once.
+# --- the batch's encoding plan (see embedding) ----------------------------------------
 
-_PLAN: dict[str, str] = {}
-_PLAN_NUMBER = 0
 _STYLE_NAMES = [
     _style_name(family, bold, italic)
     for family in FAMILIES
@@ -164,25 +148,7 @@ _STYLE_NAMES = [
 ]
 
 
-def plan_encoding(plan: dict[str, str]) -> None:
-    """Number these characters first, in this order, in every document from now on.
-
-    ``plan`` maps a registered font name to the characters it will draw. A document
-    that then draws a character outside the plan still prints it correctly; it just
-    encodes that character its own way (see :func:`encoding_is_planned`).
-    """
-    global _PLAN_NUMBER  # the plan is process-wide, like reportlab's font registry
-    _PLAN.clear()
-    _PLAN.update(plan)
-    _PLAN_NUMBER += 1
-
-
-def plan_number() -> int:
-    """Changes whenever the plan does: part of the key of anything drawn under it."""
-    return _PLAN_NUMBER
-
-
-def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
+def encoding_plan(texts: Iterable[str]) -> EncodingPlan:
     """The plan for text that will be printed: each character under every style of the
     bundled family that draws it (bold, italic… may appear anywhere)."""
     by_family: dict[Family, set[str]] = {}
@@ -191,7 +157,7 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
         for char in clean(text):
             if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
                 continue  # ASCII is numbered the same in every document already
-            family = _family_for(char)
+            family = family_for(char)
             if family is not None:
                 by_family.setdefault(family, set()).add(char)
             if family is LATIN and ord(char) in sans:
@@ -199,212 +165,13 @@ def encoding_plan(texts: Iterable[str]) -> dict[str, str]:
                 by_family.setdefault(SANS, set()).add(char)
     if HAN in by_family:
         by_family.setdefault(SANS, set()).add(LATIN_HAN_SPACE)
-    plan = {}
+    plan: dict[str, str] = {}
     for family, chars in by_family.items():
         ordered = "".join(sorted(chars))
         for bold in (False, True):
             for italic in (False, True):
                 plan[_style_name(family, bold, italic)] = ordered
-    return plan
-
-
-def use_in(name: str, doc: Any) -> None:
-    """Make the registered font ``name`` part of ``doc``, for a page drawn elsewhere."""
-    font = pdfmetrics.getFont(name)
-    if isinstance(font, _BatchFont):
-        font.subset_name(0, doc)
-    else:
-        doc.getInternalFontName(name)
-
-
-def encoding_is_planned(doc: object) -> bool:
-    """True when every font used in ``doc`` numbered only the planned characters."""
-    for name in getattr(doc, "fontMapping", {}):
-        font = pdfmetrics.getFont(name)
-        if isinstance(font, _BatchFont) and not font.planned(doc):
-            return False
-    return True
-
-
-class _BatchFont(TTFont):  # type: ignore[misc]
-    """A TrueType font with a fixed PDF name, a planned encoding and cached subsets."""
-
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
-        # Not reportlab's F1, F2…, which count the document's fonts: a fixed name per
-        # style, the same in every process whatever order the fonts load in.
-        self.internal_name = f"NK{_STYLE_NAMES.index(name) + 1}"
-
-    def restyled(self, name: str) -> _BatchFont:
-        """This font under another style's name, for registering that name.
-
-        reportlab's registerFont maps every name of a face it already knows to the font
-        registered first, so the copy only carries the name; it never draws.
-        """
-        twin = copy.copy(self)
-        twin.fontName = name
-        twin.state = weakref.WeakKeyDictionary()
-        return twin
-
-    def stroked(self, name: str) -> _StrokedFont:
-        """This font under ``name``, drawn filled and stroked: a synthetic bold.
-
-        The twin shares this font's PDF font object and character numbering, so bold
-        text adds no embedded font; only the render mode around its runs differs.
-        """
-        twin = _StrokedFont.__new__(_StrokedFont)
-        twin.__dict__.update(self.__dict__)
-        twin.fontName = name
-        twin.regular = self
-        # reportlab registers one font per face name; the twin needs its own entry.
-        twin.face = copy.copy(self.face)
-        twin.face.name = self.face.name + b"-Stroked"
-        return twin
-
-    def _state(self, doc: Any) -> Any:
-        state = self.state.get(doc)
-        if state is None:
-            state = self.state[doc] = TTFont.State(self._asciiReadable, self)
-            state.internalName = self.internal_name
-            planned = _PLAN.get(self.fontName, "")
-            if planned:
-                super().splitString(planned, doc)
-            state.planned_count = len(state.assignments)
-        return state
-
-    def planned(self, doc: Any) -> bool:
-        """Whether ``doc`` numbered no character beyond the plan."""
-        state = self.state.get(doc)
-        return state is None or len(state.assignments) == state.planned_count
-
-    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
-        self._state(doc)
-        return super().splitString(text, doc, encoding)
-
-    def subset_name(self, subset: int, doc: Any) -> str:
-        """The PDF name of one of this font's subsets in ``doc`` (registering the font)."""
-        state = self._state(doc)
-        if not 0 <= subset < len(state.subsets):
-            raise IndexError(f"subset {subset} does not exist in font {self.fontName}")
-        if self.fontName not in doc.fontMapping:
-            doc.fontMapping[self.fontName] = "/" + self.internal_name
-            doc.delayedFonts.append(self)
-        return f"/{self.internal_name}+{subset}"
-
-    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
-        # reportlab writes "<this> <size> Tf" wherever a run of text changes font. The
-        # render mode goes with it: filled (0 Tr) after a stroked bold run (see
-        # _StrokedFont), since the mode outlasts the text object that set it.
-        return "0 Tr " + self.subset_name(subset, doc)
-
-    def addObjects(self, doc: Any) -> None:  # noqa: N802
-        """Add this font's subsets to ``doc`` (reportlab calls this when saving)."""
-        state = self._state(doc)
-        state.frozen = 1
-        fonts = doc.idToObject["BasicFonts"].dict
-        for number, subset in enumerate(state.subsets):
-            name = self.subset_name(number, doc)[1:]
-            parts = _subset_parts(self, tuple(subset), number)
-            font = pdfdoc.PDFTrueTypeFont()
-            font.Name = name
-            font.BaseFont = parts.base_name
-            font.FirstChar = 0
-            font.LastChar = len(subset) - 1
-            font.Widths = _Formatted(parts.widths)
-            font.ToUnicode = doc.Reference(_flate(parts.to_unicode), f"toUnicodeCMap:{name}")
-            font_file = _flate(parts.font_file)
-            font_file.dictionary["Length1"] = parts.font_file_length
-            face = self.face
-            descriptor = pdfdoc.PDFDictionary(
-                {
-                    "Type": "/FontDescriptor",
-                    "Ascent": face.ascent,
-                    "CapHeight": face.capHeight,
-                    "Descent": face.descent,
-                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                    "FontBBox": pdfdoc.PDFArray(face.bbox),
-                    "FontName": pdfdoc.PDFName(parts.base_name),
-                    "ItalicAngle": face.italicAngle,
-                    "StemV": face.stemV,
-                    "FontFile2": doc.Reference(font_file, f"fontFile:{name}"),
-                    "MissingWidth": face.defaultWidth,
-                }
-            )
-            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{name}")
-            fonts[name] = font
-            doc.Reference(font, name)
-        del self.state[doc]
-
-
-class _StrokedFont(_BatchFont):
-    """A synthetic bold: the regular font's glyphs, filled and stroked.
-
-    It numbers, subsets and embeds nothing itself: every call goes to the regular font,
-    so the characters are the same PDF font whatever their weight.
-    """
-
-    regular: _BatchFont
-
-    def _state(self, doc: Any) -> Any:
-        return self.regular._state(doc)
-
-    def planned(self, doc: Any) -> bool:
-        return self.regular.planned(doc)
-
-    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> Any:  # noqa: N802
-        return self.regular.splitString(text, doc, encoding)
-
-    def subset_name(self, subset: int, doc: Any) -> str:
-        return self.regular.subset_name(subset, doc)
-
-    def getSubsetInternalName(self, subset: int, doc: Any) -> str:  # noqa: N802
-        return f"2 Tr {SYNTHETIC_BOLD_STROKE} w " + self.subset_name(subset, doc)
-
-    def addObjects(self, doc: Any) -> None:  # noqa: N802
-        """Nothing to add: the regular font embeds the glyphs."""
-
-
-@dataclass(frozen=True)
-class _SubsetParts:
-    base_name: str
-    widths: bytes
-    """The PDF array, formatted: 256 numbers are slow to format for every file."""
-    to_unicode: bytes
-    """Compressed, like font_file."""
-    font_file: bytes
-    font_file_length: int
-
-
-@lru_cache(maxsize=64)  # a batch embeds the same few subsets in every file
-def _subset_parts(font: _BatchFont, subset: tuple[int, ...], number: int) -> _SubsetParts:
-    face = font.face
-    base_name = b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-    program = face.makeSubset(list(subset))
-    return _SubsetParts(
-        base_name,
-        pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]).format(None),
-        zlib.compress(makeToUnicodeCMap(base_name, list(subset)).encode("utf-8")),
-        zlib.compress(program),
-        len(program),
-    )
-
-
-class _Formatted(pdfdoc.PDFObject):  # type: ignore[misc]
-    """A PDF value already written out."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, _document: Any) -> bytes:
-        return self.data
-
-
-def _flate(compressed: bytes) -> Any:
-    """A PDF stream of already compressed bytes (reportlab would compress them again)."""
-    return pdfdoc.PDFStream(
-        pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
-        compressed,
-    )
+    return EncodingPlan(tuple(plan.items()))
 
 
 @cache
@@ -418,7 +185,8 @@ def _is_hangul(code: int) -> bool:
     return 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
 
 
-def _family_for(char: str) -> Family | None:
+def family_for(char: str) -> Family | None:
+    """The first bundled family that draws ``char`` (None when none does)."""
     code = ord(char)
     if code in _coverage(LATIN):
         return LATIN
@@ -479,9 +247,23 @@ def unprintable(text: str) -> list[str]:
     for char in clean(text):
         if char == " " or char in missing:
             continue
-        if unicodedata.category(char) in _UNPRINTABLE or _family_for(char) is None:
+        if unicodedata.category(char) in _UNPRINTABLE or family_for(char) is None:
             missing.append(char)
     return missing
+
+
+def unprintable_error(label: str, text: str) -> LayoutError | None:
+    """The error to raise (or report) when ``text``, found in ``label``, holds a
+    character no bundled font can draw; None when all of it prints."""
+    missing = unprintable(text)
+    return _cannot_print(label, missing) if missing else None
+
+
+def _cannot_print(label: str, chars: list[str]) -> LayoutError:
+    return LayoutError(
+        f"{label} contains {describe(chars)}, which no bundled font can print",
+        hint="remove or replace that character",
+    )
 
 
 def describe(chars: list[str]) -> str:
@@ -508,12 +290,9 @@ def to_markup(
         return _escape(text)
     families: list[Family] = []
     for char in text:
-        family = LATIN if char == " " else _family_for(char)
+        family = LATIN if char == " " else family_for(char)
         if family is None or unicodedata.category(char) in _UNPRINTABLE:
-            raise LayoutError(
-                f"{where} contains {describe([char])}, which no bundled font can print",
-                hint="remove or replace that character",
-            )
+            raise _cannot_print(where, [char])
         families.append(family)
     if cjk and HAN in families:
         text, families = _latin_among_han(text, families)
@@ -580,7 +359,33 @@ def font_for_plain_text(text: str, bold: bool = False) -> str:
     """
     register(LATIN)
     for char in clean(text):
-        family = _family_for(char)
+        family = family_for(char)
         if family is not None and family is not LATIN:
             return _style_name(family, bold, False)
     return _style_name(LATIN, bold, False)
+
+
+__all__ = [
+    "BODY_FONT",
+    "BOLD_FONT",
+    "FAMILIES",
+    "HAN",
+    "HANGUL",
+    "ITALIC_FONT",
+    "LATIN",
+    "LATIN_HAN_SPACE",
+    "SANS",
+    "SYNTHETIC_BOLD_STROKE",
+    "EncodingPlan",
+    "Family",
+    "clean",
+    "describe",
+    "encoding_plan",
+    "family_for",
+    "font_for_plain_text",
+    "register",
+    "to_markup",
+    "typographic",
+    "unprintable",
+    "unprintable_error",
+]

@@ -1,16 +1,12 @@
 """Stationery: envelopes and address labels for a batch of letters, drawn with reportlab.
 
-Sizes are the standard ones, in millimetres: DL (220 × 110), C5 (229 × 162), C4
-(324 × 229) and US #10 (9½ × 4⅛ in) envelopes, printed landscape; Avery L7160 label
-sheets (A4, 3 × 7 labels of 63.5 × 38.1 mm) and Avery 5160 (US Letter, 3 × 10 labels of
-2⅝ × 1 in). Both files are written page by page as the batch runs, so their size does
-not limit the batch.
+Sizes and positions are in geometry (ENVELOPES, LABEL_SHEETS). Both files are written
+page by page as the batch runs, so their size does not limit the batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any, BinaryIO
@@ -18,85 +14,57 @@ from typing import Any, BinaryIO
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame
 
 from .. import i18n
 from ..errors import LettersError
 from ..profile import Profile
-from . import fonts
-from .layout import GREY, INK, RULE_GREY, StreamingCanvas, paragraph, stamp
+from . import fonts, reuse
+from .embedding import EncodingPlan
+from .geometry import (
+    ENVELOPE_FOR_PAPER,
+    ENVELOPES,
+    REFERENCE_RAISE,
+    REFERENCE_WIDTH,
+    RETURN_CLEARANCE,
+    RETURN_WIDTH,
+    RULE_GAP,
+    RULED_CLEARANCE,
+    RULED_HEADING_DROP,
+    RULED_LABEL_DROP_PT,
+    Envelope,
+    LabelSheet,
+)
+from .story import paragraph
+from .streaming import StreamingDocument
+from .styles import CAPTION_SIZE, GREY, INK, RULE_GREY
 
-
-@dataclass(frozen=True)
-class Envelope:
-    """An envelope size, printed landscape; positions in mm from its top-left corner."""
-
-    name: str
-    label: str
-    width: float
-    height: float
-    margin: float
-    """Space kept clear at the edges: printers cannot print there."""
-    address_left: float
-    address_top: float
-    address_width: float
-    address_size: float
-
-
-ENVELOPES: dict[str, Envelope] = {
-    "dl": Envelope("dl", "DL", 220, 110, 10, 95, 48, 115, 10),
-    "c5": Envelope("c5", "C5", 229, 162, 12, 100, 72, 115, 11),
-    "c4": Envelope("c4", "C4", 324, 229, 15, 145, 100, 160, 12),
-    # US #10: the address a little left of centre and just below the middle, as USPS asks.
-    "10": Envelope("10", "#10", 241.3, 104.8, 10, 95, 45, 130, 10),
-}
-ENVELOPE_FOR_PAPER = {"a4": "dl", "letter": "10"}
-"""A letter folded in three fits a DL envelope (A4) or a #10 (US Letter)."""
-
-RETURN_WIDTH = 85
 RETURN_SIZE = 8
 REFERENCE_SIZE = 5.5
 """The faint line (mission id, signer) that matches an envelope to its letter."""
+RULED_HEADING_SIZE = 7
 RULED_LINES = ("your_name", "street", "city")
 """Without a profile, lines to write the return address on, as the letter has."""
-RULE_GAP = 7
-"""Distance (mm) between those lines: room for handwriting."""
-
-
-@dataclass(frozen=True)
-class LabelSheet:
-    """A sheet of address labels; all lengths in mm."""
-
-    name: str
-    paper: str
-    page_width: float
-    page_height: float
-    columns: int
-    rows: int
-    label_width: float
-    label_height: float
-    left: float
-    top: float
-    pitch_x: float
-    pitch_y: float
-    padding: float
-
-    @property
-    def per_sheet(self) -> int:
-        """Labels on one sheet."""
-        return self.columns * self.rows
-
-
-LABEL_SHEETS: dict[str, LabelSheet] = {
-    "a4": LabelSheet("Avery L7160", "a4", 210, 297, 3, 7, 63.5, 38.1, 7.25, 15.15, 66.04, 38.1, 4),
-    "letter": LabelSheet(
-        "Avery 5160", "letter", 215.9, 279.4, 3, 10, 66.675, 25.4, 4.7625, 12.7, 69.85, 25.4, 2.5
-    ),
-}
 LABEL_SIZE = 8
 LABEL_SIZES = (LABEL_SIZE, 7.5, 7)
 """A label's text steps down to 7 pt at the least; a longer address then drops lines."""
 LABEL_LEADING = 1.15
+
+
+def _canvas(handle: BinaryIO, size: tuple[float, float], plan: EncodingPlan | None) -> Canvas:
+    """A canvas that writes each page of ``handle`` as it is finished."""
+    fonts.register(fonts.LATIN)
+    # Without the initial font every page names Helvetica, a font that is not embedded.
+    canvas = reuse.PageCanvas(
+        handle,
+        pagesize=size,
+        invariant=1,
+        document=StreamingDocument,
+        initialFontName=fonts.BODY_FONT,
+    )
+    reuse.attach_plan(canvas, plan)
+    return canvas
 
 
 def envelope_for(paper: str, override: str | None = None) -> Envelope:
@@ -180,7 +148,7 @@ def _lines(
 
 
 def _draw_block(
-    canvas: StreamingCanvas,
+    canvas: Canvas,
     flowables: list[Flowable],
     left: float,
     top: float,
@@ -201,7 +169,7 @@ class _Blocks:
     drawing operators, so the operators of each block are kept and repeated.
     """
 
-    def __init__(self, canvas: StreamingCanvas) -> None:
+    def __init__(self, canvas: Canvas) -> None:
         self.canvas = canvas
         self._drawn: dict[tuple[Any, ...], list[str]] = {}
 
@@ -221,12 +189,12 @@ class _Blocks:
         canvas.translate(left, top)
         known = self._drawn.get(key)
         if known is None:
-            start = len(canvas._code)
+            start = reuse.code_mark(canvas)
             _draw_block(canvas, _lines(lines, style, where, first), 0, 0, width, height)
             if len(self._drawn) < MAX_KEPT_BLOCKS:
-                self._drawn[key] = canvas._code[start:]
+                self._drawn[key] = reuse.code_since(canvas, start)
         else:
-            canvas._code.extend(known)
+            reuse.add_code(canvas, known)
         canvas.restoreState()
 
 
@@ -249,9 +217,11 @@ class Envelopes:
         size: str | None = None,
         title: str = "",
         when: date | None = None,
+        plan: EncodingPlan | None = None,
     ) -> None:
-        self._canvas = StreamingCanvas(handle, pagesize=(220 * mm, 110 * mm), invariant=1)
-        stamp(self._canvas, when)
+        first = ENVELOPES["dl"]
+        self._canvas = _canvas(handle, (first.width * mm, first.height * mm), plan)
+        reuse.stamp(self._canvas, when)
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or "Envelopes")
         self._canvas.setSubject(f"{SUBJECT}: one envelope per letter, in print-file order")
@@ -276,7 +246,7 @@ class Envelopes:
         margin = envelope.margin * mm
         blocks = self._blocks
         if self._return:
-            room = (envelope.address_top - envelope.margin - 4) * mm
+            room = (envelope.address_top - envelope.margin - RETURN_CLEARANCE) * mm
             box = (margin, height - margin, RETURN_WIDTH * mm, room)
             blocks.draw(
                 self._return, styles["return"], "return address", box, styles["return_name"]
@@ -290,15 +260,19 @@ class Envelopes:
         blocks.draw(recipient, style, "recipient", (left, top, address_width, top - margin))
         if reference:
             # One short line that changes on every envelope: drawn directly, shrunk
-            # to fit its 80 mm, rather than laid out as a paragraph.
+            # to fit its REFERENCE_WIDTH, rather than laid out as a paragraph.
             font = fonts.font_for_plain_text(reference)
             size = min(
                 REFERENCE_SIZE,
-                REFERENCE_SIZE * 80 * mm / stringWidth(reference, font, REFERENCE_SIZE),
+                REFERENCE_SIZE
+                * REFERENCE_WIDTH
+                * mm
+                / stringWidth(reference, font, REFERENCE_SIZE),
             )
             canvas.setFillColor(RULE_GREY)
             canvas.setFont(font, size)
-            canvas.drawString(margin, margin + 3 * mm - REFERENCE_SIZE, fonts.clean(reference))
+            baseline = margin + REFERENCE_RAISE * mm - REFERENCE_SIZE
+            canvas.drawString(margin, baseline, fonts.clean(reference))
         canvas.showPage()
         self.count += 1
         return envelope
@@ -308,19 +282,19 @@ class Envelopes:
         canvas = self._canvas
         height = envelope.height * mm
         left = envelope.margin * mm
-        width = min(RETURN_WIDTH, envelope.address_left - envelope.margin - 10) * mm
+        width = min(RETURN_WIDTH, envelope.address_left - envelope.margin - RULED_CLEARANCE) * mm
         heading = i18n.label("from", language)
         canvas.setFillColor(GREY)
-        canvas.setFont(fonts.font_for_plain_text(heading), 7)
-        canvas.drawString(left, height - (envelope.margin + 2.5) * mm, heading)
+        canvas.setFont(fonts.font_for_plain_text(heading), RULED_HEADING_SIZE)
+        canvas.drawString(left, height - (envelope.margin + RULED_HEADING_DROP) * mm, heading)
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.4)
         for index, key in enumerate(RULED_LINES):
-            y = height - (envelope.margin + 2.5 + RULE_GAP * (index + 1)) * mm
+            y = height - (envelope.margin + RULED_HEADING_DROP + RULE_GAP * (index + 1)) * mm
             canvas.line(left, y, left + width, y)
             label = i18n.label(key, language)
-            canvas.setFont(fonts.font_for_plain_text(label), 5.5)
-            canvas.drawString(left, y - 6.5, label)
+            canvas.setFont(fonts.font_for_plain_text(label), CAPTION_SIZE)
+            canvas.drawString(left, y - RULED_LABEL_DROP_PT, label)
 
     def close(self) -> int:
         """Finish the file; return the number of envelopes."""
@@ -332,12 +306,18 @@ class Labels:
     """labels.pdf: one address label per letter on standard label sheets."""
 
     def __init__(
-        self, handle: BinaryIO, sheet: LabelSheet, *, title: str = "", when: date | None = None
+        self,
+        handle: BinaryIO,
+        sheet: LabelSheet,
+        *,
+        title: str = "",
+        when: date | None = None,
+        plan: EncodingPlan | None = None,
     ) -> None:
         self.sheet = sheet
         size = (sheet.page_width * mm, sheet.page_height * mm)
-        self._canvas = StreamingCanvas(handle, pagesize=size, invariant=1)
-        stamp(self._canvas, when)
+        self._canvas = _canvas(handle, size, plan)
+        reuse.stamp(self._canvas, when)
         self._canvas.setCreator("nkletters")
         self._canvas.setTitle(title or f"Address labels ({sheet.name})")
         self._canvas.setSubject(f"{SUBJECT}: one address label per letter ({sheet.name})")
@@ -368,3 +348,6 @@ class Labels:
             self._canvas.showPage()
         self._canvas.save()
         return -(-self.count // self.sheet.per_sheet)
+
+
+__all__ = ["Envelopes", "Labels", "envelope_for"]

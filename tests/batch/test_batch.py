@@ -4,7 +4,6 @@ letters per signer, failures, interruption."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Callable
 from datetime import date
@@ -15,6 +14,7 @@ import pytest
 from click.testing import Result
 
 from nkrefugees_letters import batch, letters, missions, signers
+from nkrefugees_letters.batch import planning
 from nkrefugees_letters.pdf import fonts, layout
 from nkrefugees_letters.profile import Profile
 from tests.conftest import FIXED_DATE, pdf_pages, pdf_text
@@ -49,6 +49,11 @@ missions:
   successor: is-akureyri
   verified: 'false'
 """
+
+
+def compose_job(job: batch.Job, profile: Profile, options: letters.LetterOptions) -> layout.Letter:
+    """The letter a batch writes for ``job`` (letters.compose with its signers)."""
+    return letters.compose(job.mission, profile, options, signers=job.signers)
 
 
 @pytest.fixture
@@ -286,56 +291,6 @@ def test_interruption_leaves_no_partial_file(tmp_path: Path, iceland: Path, jobs
 # --- the print file -------------------------------------------------------------------
 
 
-def test_print_file_embeds_each_font_once_and_numbers_pages_per_letter(tmp_path: Path) -> None:
-    directory = missions.load()
-    options = letters.LetterOptions(when=date(2026, 9, 24))
-    people = tuple(signers.Signer(n + 2, f"Signer {n}", "Volunteer") for n in range(24))
-    many = batch.Job(0, directory.get("gb-london"), "x.pdf", people)
-    long_letter = batch.compose(many, Profile(), options)
-    short_letter = letters.compose(directory.get("us-chicago"), Profile(), options)
-    alone = layout.render_pdf(long_letter).pages
-    assert alone >= 2
-    buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer)
-    assert print_file.add(long_letter) == alone
-    assert print_file.add(short_letter) == 1
-    assert print_file.add(long_letter) == alone
-    assert print_file.close() == 2 * alone + 1
-    reader = pypdf.PdfReader(io.BytesIO(buffer.getvalue()), strict=True)
-    assert len(reader.pages) == 2 * alone + 1
-    # Mixed paper sizes: the US letter is US Letter, the others A4.
-    widths = [round(float(p.mediabox.width)) for p in reader.pages]
-    assert widths == [595] * alone + [612] + [595] * alone
-    texts = [page.extract_text() or "" for page in reader.pages]
-    assert f"Page 2 of {alone}" in texts[1]
-    assert f"Page 2 of {alone}" in texts[alone + 2]
-    assert not any(f"Page {alone + 1}" in t for t in texts)
-    fonts_seen = []
-    for obj_id in range(1, len(reader.xref_objStm) + 2000):
-        try:
-            obj = reader.get_object(obj_id)
-        except Exception:  # walking object numbers until there are no more
-            break
-        if isinstance(obj, dict) and obj.get("/Type") == "/FontDescriptor":
-            fonts_seen.append(str(obj["/FontName"]))
-    assert fonts_seen and len(fonts_seen) == len(set(fonts_seen))
-
-
-def test_print_file_pages_match_single_letters(tmp_path: Path) -> None:
-    directory = missions.load()
-    options = letters.LetterOptions(when=date(2026, 9, 24))
-    buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer, duplex=True)
-    expected = 0
-    for mission_id in ("us-chicago", "gb-london", "kr-seoul", "jp-tokyo"):
-        letter = letters.compose(directory.get(mission_id), Profile(), options)
-        pages = layout.render_pdf(letter).pages
-        assert print_file.add(letter) == pages
-        expected += pages + pages % 2
-    assert print_file.close() == expected
-    assert len(pypdf.PdfReader(io.BytesIO(buffer.getvalue())).pages) == expected
-
-
 # --- a letter per signer --------------------------------------------------------------
 
 
@@ -455,65 +410,7 @@ def test_summary_lists_a_few_failures_then_counts() -> None:
     )
 
 
-def test_print_file_embeds_the_logo_once(tmp_path: Path) -> None:
-    from PIL import Image
-
-    from nkrefugees_letters.profile import Organisation
-
-    logo = tmp_path / "logo.png"
-    Image.new("RGB", (300, 120), (200, 30, 30)).save(logo)
-    profile = Profile(organisation=Organisation("Friends of Refugees", logo=logo))
-    directory = missions.load()
-    buffer = io.BytesIO()
-    print_file = layout.PrintFile(buffer)
-    for mission_id in ("us-chicago", "gb-london", "kr-seoul"):
-        options = letters.LetterOptions(when=date(2026, 9, 24))
-        print_file.add(letters.compose(directory.get(mission_id), profile, options))
-    print_file.close()
-    reader = pypdf.PdfReader(io.BytesIO(buffer.getvalue()), strict=True)
-    images = {ref.idnum for page in reader.pages for ref in page["/Resources"]["/XObject"].values()}
-    assert len(reader.pages) == 3
-    assert len(images) == 1
-
-
 # --- laid out once: the letter's own pages go into the print file --------------------
-
-
-def _contents(data: bytes) -> list[bytes]:
-    return [page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages]
-
-
-def test_print_file_from_recorded_pages_matches_laying_out_again() -> None:
-    directory = missions.load()
-    options = letters.LetterOptions(when=date(2026, 9, 24))
-    chosen = [
-        batch.Job(n, directory.get(m), "x.pdf", (signers.Signer(n + 2, name, "Volunteer"),))
-        for n, (m, name) in enumerate(
-            [("us-chicago", "Zoë Ångström"), ("kr-seoul", "김민준"), ("jp-tokyo", "山田 花子")]
-        )
-    ]
-    fonts.plan_encoding(batch._encoding(chosen, Profile(), options))
-    try:
-        composed = [batch.compose(job, Profile(), options) for job in chosen]
-        rendered = [layout.render_pdf(letter) for letter in composed]
-        assert all(pdf.page_records is not None for pdf in rendered)
-        replayed, laid_out = io.BytesIO(), io.BytesIO()
-        first, second = (
-            layout.PrintFile(replayed, duplex=True),
-            layout.PrintFile(laid_out, duplex=True),
-        )
-        for letter, pdf in zip(composed, rendered, strict=True):
-            assert pdf.page_records is not None
-            assert first.add_pages(pdf.page_records) == second.add(letter) == pdf.pages
-        assert first.close() == second.close()
-    finally:
-        fonts.plan_encoding({})
-    assert _contents(replayed.getvalue()) == _contents(laid_out.getvalue())
-    text = " ".join(
-        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(replayed.getvalue())).pages
-    )
-    for name in ("Zoë Ångström", "김민준", "山田"):
-        assert name in text
 
 
 def test_a_character_outside_the_plan_is_laid_out_again_for_the_print_file(
@@ -522,9 +419,9 @@ def test_a_character_outside_the_plan_is_laid_out_again_for_the_print_file(
     directory = missions.load()
     when = letters.LetterOptions(when=date(2026, 9, 24), out_dir=tmp_path / "out")
     job = batch.Job(0, directory.get("gb-london"), "x.pdf", (signers.Signer(2, "Zoë", "Ms"),))
-    fonts.plan_encoding({})  # a plan that knows nothing: "ë" and "’" are outside it
-    assert layout.render_pdf(batch.compose(job, Profile(), when)).page_records is None
-    monkeypatch.setattr(batch, "_encoding", lambda *_: {})
+    nothing = fonts.EncodingPlan()  # a plan that knows nothing: "ë" and "’" are outside it
+    assert layout.render_pdf(compose_job(job, Profile(), when), nothing).page_records is None
+    monkeypatch.setattr(planning, "encoding", lambda *_: nothing)
     people = tmp_path / "people.csv"
     people.write_text(
         "name,city,country\nZoë Ångström,London,GB\nŁukasz Żółć,Manchester,GB\n", encoding="utf-8"
@@ -578,47 +475,3 @@ def test_a_logo_reaches_every_page_of_the_print_file(
         )
         == 1
     )
-
-
-def test_recorded_pages_with_logo_signatures_languages_and_page_breaks(tmp_path: Path) -> None:
-    import dataclasses
-
-    from tests.pdf.test_layout import ORG, compose, long_letter, make_png
-
-    assert ORG.organisation is not None
-    signed = tuple(
-        dataclasses.replace(person, signature_image=make_png(tmp_path / f"s{n}.png", 90, 30))
-        for n, person in enumerate(ORG.signatories)
-    )
-    profile = dataclasses.replace(
-        ORG,
-        organisation=dataclasses.replace(ORG.organisation, logo=make_png(tmp_path / "logo.png")),
-        signatories=signed,
-    )
-    samples = [
-        compose("us-chicago", profile),
-        compose("gb-london", profile, language="en+zh"),
-        compose("pe-lima", profile, language="es"),
-        compose("kr-seoul", profile, language="ko"),
-        long_letter(),
-    ]
-    fonts.plan_encoding(fonts.encoding_plan(s for x in samples for s in layout.printed_strings(x)))
-    try:
-        replayed, laid_out = io.BytesIO(), io.BytesIO()
-        first, second = layout.PrintFile(replayed), layout.PrintFile(laid_out)
-        for letter in samples:
-            records = layout.render_pdf(letter).page_records
-            assert records is not None
-            assert first.add_pages(records) == second.add(letter)
-        first.close()
-        second.close()
-    finally:
-        fonts.plan_encoding({})
-    ours, theirs = (pypdf.PdfReader(io.BytesIO(b.getvalue())) for b in (replayed, laid_out))
-    assert len(ours.pages) == len(theirs.pages) > len(samples)
-    for mine, other in zip(ours.pages, theirs.pages, strict=True):
-        assert mine.get_contents().get_data() == other.get_contents().get_data()
-        assert sorted(mine["/Resources"]["/Font"]) == sorted(other["/Resources"]["/Font"])
-        assert sorted(mine["/Resources"].get("/XObject", {})) == sorted(
-            other["/Resources"].get("/XObject", {})
-        )

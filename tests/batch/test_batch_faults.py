@@ -27,6 +27,7 @@ from reportlab.pdfbase import pdfdoc
 
 from nkrefugees_letters import batch, letters, missions, sheet
 from nkrefugees_letters.pdf import layout
+from nkrefugees_letters.pdf.printfile import PrintFile
 from nkrefugees_letters.profile import Profile
 from tests.batch.test_batch import ICELAND, delivery, signers_file
 from tests.conftest import FIXED_DATE
@@ -123,16 +124,6 @@ def test_a_mission_id_of_300_characters_gets_a_bounded_file_name(
     assert names == [f"{stem}.pdf", f"{stem}_letter-2.pdf"]
     assert all(len(name) < 120 for name in names)
     assert assert_pdfs_open(out) == 4 + 3
-
-
-def test_long_names_alike_in_their_first_words_get_different_files(tmp_path: Path) -> None:
-    # The number once went inside the shortened part, and the loop never ended.
-    directory = missions.load()
-    names = batch._FileNames(WHEN)
-    london = directory.get("gb-london")
-    taken = [names.take(london, "A" * 50 + tail) for tail in "xyz"]
-    assert len(set(taken)) == 3
-    assert taken[1] == taken[0].replace(".pdf", "-2.pdf")
 
 
 # --- the delivery checklist ---------------------------------------------------------
@@ -275,7 +266,7 @@ def test_a_masked_interrupt_in_the_print_file_stops_a_batch_cleanly(
         except:  # noqa: E722 - as reportlab does
             raise KeyError("forward reference to 'R1' not resolved upon final formatting")  # noqa: B904
 
-    monkeypatch.setattr(layout.PrintFile, "add_pages", masked)
+    monkeypatch.setattr(PrintFile, "add_pages", masked)
     plan, options = _plan(tmp_path, 1)
     report = batch.run(plan, Profile(), options)
     assert report.interrupted

@@ -16,7 +16,7 @@ OPENING_MARKS = "（《「『“‘〈【〔"
 
 
 def lines_of(text: str, width: float) -> list[str]:
-    style = layout._styles_for("ja")["body_first"]
+    style = layout.styles_for("ja")["body_first"]
     paragraph = layout.paragraph(fonts.to_markup(text, cjk=True), style)
     paragraph.wrap(width, 100_000)
     return ["".join(word.text for word in line.words) for line in paragraph.blPara.lines]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pypdf
@@ -13,10 +12,8 @@ from click.testing import Result
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from nkrefugees_letters import letters, missions
 from nkrefugees_letters.errors import LayoutError
-from nkrefugees_letters.pdf import fonts, layout
-from nkrefugees_letters.profile import Profile, Signatory
+from nkrefugees_letters.pdf import fonts
 from tests import glyphs
 from tests.conftest import FIXED_DATE, pdf_text, written_path
 
@@ -167,32 +164,11 @@ def test_english_letter_prints_korean_spanish_and_japanese_names(
     assert drawn["Ñ"].startswith("NotoSerif")
 
 
-def _font_programs(data: bytes) -> dict[str, bytes]:
-    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
-    found = {}
-    for ref in page["/Resources"]["/Font"].values():
-        font = ref.get_object()
-        descriptor = font["/FontDescriptor"].get_object()
-        found[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
-    return found
-
-
-def test_a_planned_encoding_gives_every_file_the_same_font_subsets() -> None:
-    directory = missions.load()
-    options = letters.LetterOptions(when=date(2026, 9, 24))
-    chicago = letters.compose(directory.get("us-chicago"), Profile(), options)
-    # Characters only the second letter prints: without the plan its subset would differ.
-    signer = (Signatory("Zoë Núñez", "Señora"),)
-    london = letters.compose(directory.get("gb-london"), Profile(), options, signatories=signer)
-    plan = fonts.encoding_plan([*layout.printed_strings(chicago), *layout.printed_strings(london)])
-    fonts.plan_encoding(plan)
-    try:
-        first = _font_programs(layout.render_pdf(chicago).data)
-        second = _font_programs(layout.render_pdf(london).data)
-    finally:
-        fonts.plan_encoding({})
-    assert first and first.keys() == second.keys()
-    assert all(first[name] == second[name] for name in first)
-    # The name is the font's own, not the document's count of fonts.
-    page = pypdf.PdfReader(io.BytesIO(layout.render_pdf(chicago).data)).pages[0]
-    assert all(name.startswith("/NK") for name in page["/Resources"]["/Font"])
+def test_one_message_for_a_character_no_font_prints() -> None:
+    assert fonts.unprintable_error("name", "Ann Lee") is None
+    error = fonts.unprintable_error("name", "Ann 😀")
+    assert error is not None
+    assert error.message == (
+        "name contains '😀' (U+1F600 GRINNING FACE), which no bundled font can print"
+    )
+    assert error.hint == "remove or replace that character"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from datetime import date
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from reportlab.platypus import Paragraph
 
 from nkrefugees_letters import letters, missions
 from nkrefugees_letters.pdf import fonts, layout
@@ -254,52 +252,3 @@ def test_personal_letter_captions_follow_the_language(
     text = pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text() or ""
     for caption in captions:
         assert caption in text, caption
-
-
-def _page_streams(data: bytes) -> list[tuple[bytes, list[str]]]:
-    """Each page's drawing operators and the fonts its resources name."""
-    return [
-        (page.get_contents().get_data(), sorted(page["/Resources"]["/Font"]))
-        for page in pypdf.PdfReader(io.BytesIO(data)).pages
-    ]
-
-
-def test_paragraphs_drawn_from_memory_match_drawing_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    logo = make_png(tmp_path / "logo.png")
-    profile = dataclasses.replace(
-        ORG, organisation=dataclasses.replace(ORG.organisation, logo=logo)
-    )
-    samples = [
-        compose("us-chicago", profile),
-        compose("kr-seoul", profile, language="ko"),
-        compose("jp-tokyo", Profile(), language="ja"),
-        compose("pe-lima", profile, language="es"),
-        compose("gb-london", profile, language="en+zh"),
-        long_letter(),
-    ]
-    texts = [s for letter in samples for s in layout.printed_strings(letter)]
-    fonts.plan_encoding(fonts.encoding_plan(texts))
-    try:
-        # Twice each: the second time every shared paragraph is drawn from memory.
-        remembered = [layout.render_pdf(letter).data for letter in samples * 2]
-        monkeypatch.setattr(layout._SettledParagraph, "draw", Paragraph.draw)
-        afresh = [layout.render_pdf(letter).data for letter in samples * 2]
-    finally:
-        fonts.plan_encoding({})
-    for ours, theirs in zip(remembered, afresh, strict=True):
-        assert _page_streams(ours) == _page_streams(theirs)
-
-
-def test_address_variants_shorten_by_lines_and_keep_the_postal_address() -> None:
-    addressee = ("His Excellency Xi Jinping", "President of the PRC", "c/o Embassy in X")
-    assert layout.address_variants(addressee, ("驻X大使馆",), ("1 Road", "X 100")) == (
-        (*addressee, "驻X大使馆", "1 Road", "X 100"),
-        ("His Excellency Xi Jinping", "c/o Embassy in X", "驻X大使馆", "1 Road", "X 100"),
-        ("His Excellency Xi Jinping", "c/o Embassy in X", "1 Road", "X 100"),
-        ("Embassy in X", "1 Road", "X 100"),
-    )
-    assert layout.address_variants(("Embassy in X",), (), ("1 Road",)) == (
-        ("Embassy in X", "1 Road"),
-    )

@@ -11,7 +11,7 @@ import pytest
 
 from nkrefugees_letters import letters, missions, output
 from nkrefugees_letters.errors import LettersError
-from nkrefugees_letters.pdf import stationery
+from nkrefugees_letters.pdf import geometry, stationery
 from nkrefugees_letters.pdf.layout import Letter
 from nkrefugees_letters.profile import Organisation, Profile
 
@@ -111,7 +111,7 @@ def test_personal_profile_prints_ruled_lines_for_a_return_address() -> None:
     [("a4", 21, (595, 842)), ("letter", 30, (612, 792))],
 )
 def test_labels_fill_standard_sheets(paper: str, per_sheet: int, size: tuple[int, int]) -> None:
-    sheet = stationery.LABEL_SHEETS[paper]
+    sheet = geometry.LABEL_SHEETS[paper]
     assert sheet.per_sheet == per_sheet
     buffer = io.BytesIO()
     labels = stationery.Labels(buffer, sheet)
@@ -123,7 +123,7 @@ def test_labels_fill_standard_sheets(paper: str, per_sheet: int, size: tuple[int
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_each_label_sits_inside_its_cell(paper: str) -> None:
-    sheet = stationery.LABEL_SHEETS[paper]
+    sheet = geometry.LABEL_SHEETS[paper]
     buffer = io.BytesIO()
     labels = stationery.Labels(buffer, sheet)
     chicago = letter("us-chicago").recipient_lines
@@ -146,7 +146,7 @@ def test_files_are_marked_as_ours_at_the_start() -> None:
     # Overwriting is allowed only for files nkletters wrote (output.is_ours reads the
     # start of the file): the mark comes first, not at the end with the other objects.
     buffer = io.BytesIO()
-    labels = stationery.Labels(buffer, stationery.LABEL_SHEETS["a4"])
+    labels = stationery.Labels(buffer, geometry.LABEL_SHEETS["a4"])
     for number in range(21 * 60):
         labels.add([f"Label {number}", "Street", "City"])
     labels.close()

@@ -1,0 +1,96 @@
+"""Streaming: a PDF document that writes each page to its file as the page is finished.
+
+A batch's print file holds thousands of pages, and reportlab keeps every page of a
+document in memory until it saves. This document writes each finished page and its
+content stream at once and keeps only its object number; fonts, which grow as new
+characters appear, are written once at the end. Only a batch's files use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from reportlab.pdfbase import pdfdoc
+
+from . import reuse
+
+
+class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
+    """A PDFDocument that writes pages and their content streams as they are added;
+    fonts, which grow as new characters appear, are written once at the end."""
+
+    def __init__(self, handle: BinaryIO, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.out = handle
+        self.offset = 0
+        self.emitted: set[str] = set()
+        self.started = False
+
+    def write_out(self, data: bytes) -> int:
+        """Write ``data`` to the file; return where it starts."""
+        start = self.offset
+        self.out.write(data)
+        self.offset += len(data)
+        return start
+
+    def emit(self, name: str) -> None:
+        """Write the object registered as ``name`` now, and forget it."""
+        offset = self.write_out(pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self))
+        self.idToOffset[name] = offset
+        self.emitted.add(name)
+        # Keep the name registered (later references check it) but drop the object.
+        self.idToObject[name] = None
+
+    def begin(self) -> None:
+        """Write the file's header and the document information."""
+        self.started = True
+        version = max(reuse.pdf_version(self), pdfdoc.PDF_VERSION_DEFAULT)
+        reuse.set_pdf_version(self, version)
+        self.write_out(pdfdoc.PDFFile(version).format(self))
+        # The document information goes first, so that output.is_ours finds the
+        # creator near the start of even a very large file.
+        self.info.invariant = self.invariant
+        self.emit(self.Reference(self.info).name)
+
+    def addPage(self, page: Any) -> None:  # noqa: N802 - reportlab's name
+        if not self.started:
+            self.begin()
+        before = self.objectcounter
+        super().addPage(page)
+        name = reuse.object_name(page)
+        self.emit(name)
+        # Formatting the page registered its content stream: write that too.
+        for number in range(before + 1, self.objectcounter + 1):
+            other = self.numberToId[number]
+            if other not in self.emitted and isinstance(self.idToObject[other], pdfdoc.PDFStream):
+                self.emit(other)
+        self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
+
+    def format(self) -> bytes:
+        """Write the remaining objects, the cross-reference table and the trailer."""
+        if not self.started:
+            self.begin()
+        self.Reference(self.Catalog)
+        self.Reference(self.info)
+        counter = 0
+        # Formatting an object may register new ones: walk the numbers until none is left.
+        while counter + 1 in self.numberToId:
+            counter += 1
+            name = self.numberToId[counter]
+            if name not in self.emitted:
+                self.emit(name)
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, [self.numberToId[n] for n in range(1, counter + 1)])
+        start = self.write_out(xref.format(self))
+        trailer = pdfdoc.PDFTrailer(
+            startxref=start,
+            Size=counter + 1,
+            Root=self.Reference(self.Catalog),
+            Info=self.Reference(self.info),
+            ID=self.ID(),
+        )
+        self.write_out(trailer.format(self))
+        return b""  # everything is already in the file
+
+
+__all__ = ["StreamingDocument"]
