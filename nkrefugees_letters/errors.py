@@ -1,7 +1,7 @@
 """Errors: the exceptions the library raises for problems a user can fix.
 
-Only ``cli.py`` turns these into messages and exit codes. Anything that is not a
-``LettersError`` is a bug and keeps its traceback.
+Only the CLI (``cli.common.friendly_errors``) turns these into messages and exit codes.
+Anything that is not a ``LettersError`` is a bug and keeps its traceback.
 """
 
 from __future__ import annotations

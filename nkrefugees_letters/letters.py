@@ -2,7 +2,7 @@
 
 Data flows one way: load (missions, profile) → resolve (which mission, which template)
 → render text (Jinja2 → LetterText) → lay out (reportlab) → write (atomic).
-Nothing here prints or exits; ``cli.py`` does that.
+Nothing here prints or exits; the CLI (``cli/``) does that.
 """
 
 from __future__ import annotations
