@@ -31,6 +31,7 @@ from reportlab.pdfbase.ttfonts import (
 
 from ..errors import LayoutError
 from ..resources import fonts_dir
+from .fontcache import CachedTTFont
 
 
 def _escape(text: str) -> str:
@@ -226,7 +227,7 @@ def encoding_is_planned(doc: object) -> bool:
     return True
 
 
-class _BatchFont(TTFont):  # type: ignore[misc]
+class _BatchFont(CachedTTFont):
     """A TrueType font with a fixed PDF name, a planned encoding and cached subsets."""
 
     def __init__(self, name: str, filename: str) -> None:
