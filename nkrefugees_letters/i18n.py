@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
-
+from . import localecache
 from .errors import BadCountry, LettersError
+from .lazyimport import lazy_module
+
+if TYPE_CHECKING:
+    import babel
+    import babel.dates
+    from babel import Locale
+else:  # loaded on the first question the locale cache cannot answer
+    babel = lazy_module("babel")
+    lazy_module("babel.dates")
 
 ACCESSION_DATE = date(1982, 9, 24)
 """The PRC acceded to the 1951 Refugee Convention and its 1967 Protocol on this day."""
@@ -62,12 +69,12 @@ def locale_for(language: str, country: str) -> Locale:
     the convention of A4 countries. Other languages use their own default.
     """
     try:
-        return Locale.parse(f"{language}_{country.upper()}")
-    except (UnknownLocaleError, ValueError):
+        return babel.Locale.parse(f"{language}_{country.upper()}")
+    except (babel.UnknownLocaleError, ValueError):
         pass
     try:
-        return Locale.parse("en_GB" if language == "en" else language)
-    except (UnknownLocaleError, ValueError):
+        return babel.Locale.parse("en_GB" if language == "en" else language)
+    except (babel.UnknownLocaleError, ValueError):
         raise LettersError(
             f"unknown language {language!r}",
             hint="use a code such as " + ", ".join(LANGUAGES),
@@ -76,7 +83,10 @@ def locale_for(language: str, country: str) -> Locale:
 
 def long_date(when: date, language: str, country: str) -> str:
     """The date as a letter writes it: "September 24, 2026", "2026年9月24日"…"""
-    return format_date(when, format="long", locale=locale_for(language, country))
+    return localecache.remember(
+        ("long_date", when.isoformat(), language, country),
+        lambda: babel.dates.format_date(when, format="long", locale=locale_for(language, country)),
+    )
 
 
 def ordinal(number: int, language: str) -> str:
@@ -101,10 +111,16 @@ def ordinal(number: int, language: str) -> str:
 
 def country_name(code: str, language: str = "en") -> str:
     """The country's name in ``language``, or the code itself when Babel does not know it."""
+    return localecache.remember(
+        ("country_name", code, language), lambda: _country_name(code, language)
+    )
+
+
+def _country_name(code: str, language: str) -> str:
     try:
-        names = Locale.parse(language).territories
-    except (UnknownLocaleError, ValueError):
-        names = Locale.parse("en").territories
+        names = babel.Locale.parse(language).territories
+    except (babel.UnknownLocaleError, ValueError):
+        names = babel.Locale.parse("en").territories
     return str(names.get(code.upper(), code.upper()))
 
 
@@ -125,7 +141,7 @@ def is_country_code(code: str) -> bool:
         and code.isalpha()
         and code.isupper()
         and code not in NOT_COUNTRIES
-        and code in Locale("en").territories
+        and code in babel.Locale("en").territories
     )
 
 
@@ -256,9 +272,9 @@ def language_name(language: str, in_language: str | None = None) -> str:
     """The language's own name (日本語, Español), or its name in ``in_language``."""
     base = base_language(language)
     try:
-        names = Locale.parse(base_language(in_language or base)).languages
-    except (UnknownLocaleError, ValueError):
-        names = Locale.parse("en").languages
+        names = babel.Locale.parse(base_language(in_language or base)).languages
+    except (babel.UnknownLocaleError, ValueError):
+        names = babel.Locale.parse("en").languages
     name = str(names.get(base, base))
     # English capitalises the names of languages; Spanish and the rest do not.
     return name[:1].upper() + name[1:] if base_language(in_language or base) == "en" else name
@@ -333,7 +349,7 @@ def city_in(mission: Any, language: str) -> str:
     if base == "ja" and mission.country == "JP" and _is_cjk(address.region):
         return _strip_suffix(address.region, _JP_REGION_SUFFIXES)
     city = str(mission.city_name)
-    zones = Locale.parse(base).time_zones
+    zones = babel.Locale.parse(base).time_zones
     for area in _TZ_AREAS:
         localised = zones.get(f"{area}/{city.replace(' ', '_')}", {}).get("city")
         if localised:

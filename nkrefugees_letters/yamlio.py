@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import reading
 from .errors import DataError
+from .lazyimport import lazy_module
+
+if TYPE_CHECKING:
+    import yaml
+else:  # loaded by the first parse: a letter whose YAML all comes from caches skips it
+    yaml = lazy_module("yaml")
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -29,8 +34,6 @@ __all__ = [
     "load_text",
     "quote",
 ]
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_YAML_BYTES = 5_000_000
 
@@ -54,26 +57,41 @@ class Sequence(list[Any]):
     line: int
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader with no implicit typing, no duplicate keys and no aliases."""
+@cache  # a class on a base from PyYAML, so made when PyYAML is first needed
+def _strict_loader() -> type[yaml.SafeLoader]:
+    class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        """Safe loader with no implicit typing, no duplicate keys and no aliases."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+        yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "anchors and aliases (&name, *name) are not supported", node.start_mark
-            )
-        return super().construct_object(node, deep=deep)
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            if node in self.constructed_objects:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "anchors and aliases (&name, *name) are not supported",
+                    node.start_mark,
+                )
+            return super().construct_object(node, deep=deep)
+
+    # Start from an empty table so that only these three constructors exist.
+    _StrictLoader.yaml_constructors = {}
+    _StrictLoader.yaml_multi_constructors = {}
+    _StrictLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+    _StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+    _StrictLoader.add_multi_constructor("", _reject_tag)
+    _StrictLoader.add_constructor(None, lambda loader, node: _reject_tag(loader, "", node))
+    return _StrictLoader
 
 
-def _construct_text(loader: _StrictLoader, node: yaml.ScalarNode) -> Text:
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Text:
     value = Text(loader.construct_scalar(node))
     value.line = node.start_mark.line + 1
     return value
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Mapping:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Mapping:
     result = Mapping()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -95,33 +113,23 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> Mapping
     return result
 
 
-def _construct_sequence(loader: _StrictLoader, node: yaml.SequenceNode) -> Sequence:
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Sequence:
     result = Sequence(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
     return result
 
 
-def _reject_tag(loader: _StrictLoader, suffix: str, node: yaml.Node) -> Any:
+def _reject_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
     raise yaml.constructor.ConstructorError(
         None, None, f"YAML tags such as {tag!r} are not allowed", node.start_mark
     )
 
 
-# Start from an empty table so that only these three constructors exist.
-_StrictLoader.yaml_constructors = {}
-_StrictLoader.yaml_multi_constructors = {}
-_StrictLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-_StrictLoader.add_multi_constructor("", _reject_tag)
-_StrictLoader.add_constructor(None, lambda loader, node: _reject_tag(loader, "", node))
-
-
 def load_text(text: str, path: Path | str) -> Any:
     """Parse YAML text strictly; raise DataError naming ``path``, line and column."""
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+        return yaml.load(text, Loader=_strict_loader())  # the strict safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -11,15 +11,20 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import threading
-import webbrowser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import LettersError
+from ..lazyimport import lazy_module
+
+if TYPE_CHECKING:
+    import socket
+    import webbrowser
+else:  # only serving needs them: every other command starts without importing them
+    socket, webbrowser = lazy_module("socket"), lazy_module("webbrowser")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8024

@@ -10,13 +10,12 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, i18n, phones, validation, yamlio
+from .. import __version__, i18n, phones, usercache, validation, yamlio
 from ..errors import DataError
 from .model import (
     ADDRESS_FIELDS,
@@ -73,29 +72,19 @@ def _cache_key(path: Path) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nkletters"
-
-
 def _read_cache(key: str) -> list[Mission] | None:
+    data = usercache.read_bytes(f"missions-{key}.json")
+    if data is None:
+        return None
     try:
-        entries = json.loads((_cache_dir() / f"missions-{key}.json").read_text("utf-8"))
-        return [_from_json(entry) for entry in entries]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # no cache, or one from another version: parse the YAML
+        return [_from_json(entry) for entry in json.loads(data)]
+    except (ValueError, TypeError, KeyError):
+        return None  # a damaged entry, or one from another version: parse the YAML
 
 
 def _write_cache(key: str, missions: list[Mission]) -> None:
-    try:
-        folder = _cache_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        data = json.dumps([_to_json(m) for m in missions], ensure_ascii=False)
-        temp = folder / f".missions-{key}.{os.getpid()}.part"
-        temp.write_text(data, "utf-8")
-        os.replace(temp, folder / f"missions-{key}.json")
-    except OSError:
-        pass  # a read-only home only costs speed
+    data = json.dumps([_to_json(m) for m in missions], ensure_ascii=False)
+    usercache.write_bytes(f"missions-{key}.json", data.encode("utf-8"))
 
 
 def _to_json(mission: Mission) -> dict[str, Any]:

@@ -44,6 +44,7 @@ from reportlab.platypus import BaseDocTemplate, Paragraph
 from reportlab.platypus.paragraph import _handleBulletWidth
 from reportlab.rl_config import _FUZZ
 
+from .. import usercache
 from . import cjk
 
 # --- the encoding plan a document is built under ------------------------------------------
@@ -88,12 +89,10 @@ def init_font(font: TTFont, name: str, filename: str) -> None:
 def _cached_face(path: Path) -> TTFontFace | None:
     try:
         stat = path.stat()
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    except (OSError, RuntimeError):
+    except OSError:
         return None
     version = reportlab.Version
-    key = f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}-1.marshal"
-    cached = Path(base) / "nkletters" / "fonts" / key
+    cached = f"fonts/{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}-1.marshal"
     # A hundred thousand new numbers, none of them garbage: the collector would walk
     # them again and again as they arrive (a third of the time).
     collecting = gc.isenabled()
@@ -101,8 +100,9 @@ def _cached_face(path: Path) -> TTFontFace | None:
     try:
         # The user's own cache, written by _parse_and_keep, read as Python reads its
         # own .pyc files from __pycache__ (marshal too); only a dict of data is used.
-        data = marshal.loads(cached.read_bytes())  # noqa: S302
-    except (OSError, EOFError, ValueError, TypeError):
+        found = usercache.read_bytes(cached)
+        data = None if found is None else marshal.loads(found)  # noqa: S302
+    except (EOFError, ValueError, TypeError):
         data = None
     finally:
         if collecting:
@@ -129,7 +129,7 @@ _NAME_KEYS = "nkletters name keys"
 _SCALE_KEY = "nkletters scale"
 
 
-def _parse_and_keep(path: Path, cached: Path) -> TTFontFace | None:
+def _parse_and_keep(path: Path, cached: str) -> TTFontFace | None:
     """Parse the font file, and keep the result for the next process (if it can)."""
     face = TTFontFace(str(path))
     # Not the file itself (as large again): it is read from the font file, as ever.
@@ -139,11 +139,8 @@ def _parse_and_keep(path: Path, cached: Path) -> TTFontFace | None:
         data[key] = bytes(data[key])
     data[_NAME_KEYS] = names
     data[_SCALE_KEY] = face._pdfScale(1)  # 1000 / units per em, exactly as reportlab has it
-    with contextlib.suppress(OSError, ValueError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        part = cached.with_name(f"{cached.name}.{os.getpid()}.part")
-        part.write_bytes(marshal.dumps(data))
-        os.replace(part, cached)  # whole or not at all, whoever writes it at once
+    with contextlib.suppress(ValueError):  # a value marshal cannot keep: parse next time
+        usercache.write_bytes(cached, marshal.dumps(data))
     return face
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from unidecode import unidecode
 
+from .. import usercache
 from .model import Place, Region
 
 __all__ = [
@@ -289,11 +290,6 @@ def _gazetteer_data() -> Path | None:
     return Path(spec.origin).parent / "data"
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nkletters"
-
-
 def index_path() -> Path | None:
     """Where this gazetteer's index is (or would be) cached; None without a gazetteer.
 
@@ -310,7 +306,7 @@ def index_path() -> Path | None:
         except OSError:
             return None
         digest.update(f"{name}:{found.st_size}:{found.st_mtime_ns}".encode())
-    return _cache_dir() / f"places-{digest.hexdigest()[:16]}.sqlite3"
+    return usercache.folder() / f"places-{digest.hexdigest()[:16]}.sqlite3"
 
 
 @cache

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from .. import output, reading, validation, yamlio
+from .. import output, reading, validation, yamlcache, yamlio
 from ..errors import DataError, OutputError, TemplateError
 from ..resources import templates_dir
 from . import sandbox
@@ -188,7 +188,7 @@ def _load_template(path: Path, _key: tuple[object, ...]) -> Template:
     try:
         # Parse the front matter with the opening '---' line as an empty line, so that
         # YAML's line numbers are the file's.
-        raw = yamlio.load_text("\n" + match.group(1), path)
+        raw = yamlcache.load_text("\n" + match.group(1), path)
         front = validation.Fields(raw, path, "", FRONT_MATTER_FIELDS)
         language = front.text("language", required=True)
         front.text("review")  # must be plain text if given; render() copies it into LetterText

@@ -1,0 +1,72 @@
+"""User cache: the one folder where nkletters keeps what it worked out, read and written safely.
+
+What a process derives from files that rarely change is kept in
+``$XDG_CACHE_HOME/nkletters`` (else ``~/.cache/nkletters``) for the next process to use:
+the validated directory, the place index, parsed fonts, template front matter and
+Babel's answers. Each is named after a digest of everything it depends on, so a new
+version of any of those files gets a new entry. A cache only ever costs or saves time:
+a missing or damaged entry is worked out again, and a folder that cannot be written is
+left alone without a word.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["MAX_ENTRY_BYTES", "digest", "folder", "read_bytes", "write_bytes"]
+
+MAX_ENTRY_BYTES = 64_000_000
+"""An entry larger than this is not ours (the largest, a CJK font's parse, is ~2 MB)."""
+
+
+def folder() -> Path:
+    """The cache folder (it may not exist yet)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nkletters"
+
+
+def digest(*parts: object) -> str:
+    """A short name for everything an entry depends on (16 hex digits)."""
+    text = "|".join(str(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def read_bytes(name: str) -> bytes | None:
+    """The entry ``name`` (a path under the folder), or None when there is none to read."""
+    try:
+        with (folder() / name).open("rb") as handle:
+            data = handle.read(MAX_ENTRY_BYTES + 1)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to find
+        return None
+    return data if len(data) <= MAX_ENTRY_BYTES else None
+
+
+def write_bytes(name: str, data: bytes) -> bool:
+    """Keep ``data`` as the entry ``name``, whole or not at all; False when it cannot be.
+
+    Written to a temporary file beside it and renamed, so that a reader (another process
+    writing a letter at the same moment) sees the old entry or the new one, never part.
+    """
+    try:
+        target = folder() / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        )
+    except (OSError, RuntimeError):
+        return False  # a read-only or missing home: only speed is lost
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)  # mkstemp's file is the user's alone; a cache need not be
+        os.replace(temp, target)
+    except OSError:
+        return False  # a full disk: the same
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+    return True
