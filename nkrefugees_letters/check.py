@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import i18n, letters, missions, profile
 from .errors import DataError, LettersError
-from .missions import Directory, Mission
+from .missions import MAX_AGE_MONTHS, Directory, Mission
 from .pdf import fonts, layout
 from .profile import Organisation, Profile, Signatory
 from .text import render
@@ -28,9 +28,6 @@ from .text import templates as template_files
 if TYPE_CHECKING:
     from .text.lettertext import LetterText
     from .text.templates import Template
-
-MAX_AGE_MONTHS = 12
-"""Default age (months) after which a mission's source should be looked at again."""
 
 SAMPLE_PROFILE = Profile(
     organisation=Organisation(

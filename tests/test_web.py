@@ -632,7 +632,7 @@ def test_batch_writes_the_kit_lists_bad_rows_and_deletes_it_once_sent(
     assert status["total"] == status["done"] == 2
     html = client.get(page).text
     assert "my signers.csv row 3: no name" in html and 'id="kit"' in html
-    folder = app.extensions["nkletters"].jobs._jobs[page.rsplit("/", 1)[1]].folder
+    folder = app.extensions["nkletters"].jobs.held()[page.rsplit("/", 1)[1]].folder
     kit = client.get(f"{page}/kit.zip")
     assert kit.status_code == 200 and kit.content_type == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
@@ -727,7 +727,7 @@ def test_a_sibling_server_process_shows_and_sends_the_batch() -> None:
     assert "all-letters.pdf" in zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
     kit.close()
     assert browser.get(page).status_code == 404  # the first process lets it go too
-    assert first.extensions["nkletters"].jobs._jobs == {}
+    assert first.extensions["nkletters"].jobs.held() == {}
 
 
 def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
@@ -778,7 +778,7 @@ def test_finished_kits_expire(app: Flask, client: FlaskClient) -> None:
     jobs = app.extensions["nkletters"].jobs
     page = start_batch(client).headers["Location"]
     wait_for(client, page)
-    job = jobs._jobs[page.rsplit("/", 1)[1]]
+    job = jobs.held()[page.rsplit("/", 1)[1]]
     job.finished_at -= jobs.lifetime + 1
     job.save()
     assert client.get(page).status_code == 404

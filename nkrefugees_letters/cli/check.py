@@ -10,7 +10,16 @@ from pathlib import Path
 import click
 
 from .. import cliopts
-from .common import check_module, friendly_errors, profile, profile_option, say, shown, warn
+from .common import (
+    check_module,
+    friendly_errors,
+    missions,
+    profile,
+    profile_option,
+    say,
+    shown,
+    warn,
+)
 
 __all__ = ["check"]
 
@@ -36,7 +45,7 @@ __all__ = ["check"]
 @click.option(
     "--max-age",
     type=click.IntRange(min=1),
-    default=check_module.MAX_AGE_MONTHS,
+    default=missions.MAX_AGE_MONTHS,
     show_default=True,
     metavar="MONTHS",
     help="List missions whose source is older than this (with --data).",

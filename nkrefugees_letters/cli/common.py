@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..text import templates
 else:  # loaded when a command first uses them: --help needs none (see lazyimport).
     # The layout, fonts, YAML, verify, phone and postal modules are registered lazily
-    # too, so that the options (missions.KINDS, check.MAX_AGE_MONTHS, verify's) and a
+    # too, so that the options (missions.KINDS and MAX_AGE_MONTHS, verify's) and a
     # directory read from its cache do not load them.
     check_module, coverage, i18n, letters, missions, output, places, profile, *_ = (
         lazy_module(f"nkrefugees_letters.{name}")

@@ -15,6 +15,7 @@ __all__ = [
     "COORDINATES",
     "KINDS",
     "KIND_LABELS",
+    "MAX_AGE_MONTHS",
     "MISSION_FIELDS",
     "OFFICE_FIELDS",
     "POSTAL_CODE_FORMATS",
@@ -38,6 +39,9 @@ READABLE_SCHEMAS = ("1", "2")
 only said ``verified: true/false``, are still read (true → official, false → single)."""
 KINDS = ("embassy", "consulate-general", "consulate")
 STATUSES = ("open", "closed")
+
+MAX_AGE_MONTHS = 12
+"""Default age (months) after which a mission's source should be looked at again."""
 
 CONFIDENCE_LEVELS = ("official", "official-copy", "secondary", "single", "none")
 """How an address is known, best first:

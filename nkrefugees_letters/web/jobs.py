@@ -250,6 +250,11 @@ class Jobs:
             return None
         return job
 
+    def held(self) -> dict[str, Job]:
+        """The jobs this process holds in memory, by id (a copy: for reading)."""
+        with self._lock:
+            return dict(self._jobs)
+
     def forget(self, job: Job) -> None:
         """Delete the job and its folder (after its kit has been sent)."""
         with self._lock:
