@@ -55,7 +55,7 @@ from .styles import (
 )
 
 if TYPE_CHECKING:
-    from .letter import Letter
+    from .content import Letter
 
 
 def _header_line(letter: Letter, style: ParagraphStyle, width: float) -> Paragraph:

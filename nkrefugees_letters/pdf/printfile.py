@@ -24,10 +24,11 @@ from reportlab.platypus import (
 from ..errors import LayoutError
 from ..text.lettertext import Block
 from . import fonts, reuse
+from .content import Letter
 from .embedding import EncodingPlan
 from .furniture import Furniture, templates
 from .geometry import PAPERS, RECEIPT_SPACE
-from .letter import Letter, fitting
+from .letter import fitting
 from .story import block_markup, para, story
 from .streaming import StreamingDocument
 from .styles import GREY, INK, styles_for

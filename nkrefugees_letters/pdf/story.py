@@ -37,7 +37,7 @@ from .pictures import fit_image, load_image
 from .styles import INK, RETURN_LINE_SIZES, RULE_GREY, Styles, note_style, styles_for
 
 if TYPE_CHECKING:
-    from .letter import Letter
+    from .content import Letter
 
 OPENING_WORDS = ("拝啓", "謹啓", "前略")
 """The words that open a Japanese letter, written without the paragraph indent."""
