@@ -48,6 +48,7 @@ __all__ = [
     "country_option",
     "coverage",
     "data_option",
+    "date_option",
     "error",
     "explain",
     "friendly_errors",
@@ -66,6 +67,7 @@ __all__ = [
     "selection",
     "shown",
     "starter",
+    "template_option",
     "templates",
     "warn",
 ]
@@ -151,6 +153,22 @@ data_option = click.option(
     multiple=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="Your own mission YAML, merged over the built-in directory by id.",
+)
+
+
+template_option = click.option(
+    "--template",
+    default=None,
+    shell_complete=cliopts.complete_templates,
+    help="Template name or path to your own template file.",
+)
+
+date_option = click.option(
+    "--date",
+    "when",
+    callback=parse_date,
+    metavar="YYYY-MM-DD",
+    help="Date printed on the letter (default: today).",
 )
 
 

@@ -16,6 +16,7 @@ import click
 from .. import cliopts
 from .common import (
     data_option,
+    date_option,
     error,
     explain,
     friendly_errors,
@@ -24,12 +25,12 @@ from .common import (
     letters,
     load_profile,
     missions,
-    parse_date,
     profile,
     profile_option,
     say,
     selection,
     shown,
+    template_option,
     warn,
 )
 
@@ -103,25 +104,14 @@ __all__ = ["generate"]
     "Letter language: en, zh, ko, ja, es, or two joined by '+' for a bilingual letter "
     "(en+zh). Default: the profile's, else en."
 )
-@click.option(
-    "--template",
-    default=None,
-    shell_complete=cliopts.complete_templates,
-    help="Template name or path to your own template file.",
-)
+@template_option
 @click.option(
     "--paper",
     type=click.Choice(["auto", "a4", "letter"], case_sensitive=False),
     default=None,
     help="Paper size (default: US Letter in the US, Canada and Mexico, A4 elsewhere).",
 )
-@click.option(
-    "--date",
-    "when",
-    callback=parse_date,
-    metavar="YYYY-MM-DD",
-    help="Date printed on the letter (default: today).",
-)
+@date_option
 @click.option(
     "--out",
     "out_dir",

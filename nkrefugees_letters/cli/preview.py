@@ -15,15 +15,16 @@ from .. import cliopts
 from .common import (
     country_option,
     data_option,
+    date_option,
     friendly_errors,
     letter_lang_option,
     letter_mission,
     letters,
     load_profile,
-    parse_date,
     profile,
     profile_option,
     selection,
+    template_option,
     warn,
 )
 
@@ -43,19 +44,8 @@ __all__ = ["preview"]
 @profile_option
 @data_option
 @letter_lang_option("Letter language (default: the profile's, else en).")
-@click.option(
-    "--template",
-    default=None,
-    shell_complete=cliopts.complete_templates,
-    help="Template name or path to your own template file.",
-)
-@click.option(
-    "--date",
-    "when",
-    callback=parse_date,
-    metavar="YYYY-MM-DD",
-    help="Date printed on the letter (default: today).",
-)
+@template_option
+@date_option
 @cliopts.verbosity
 @friendly_errors
 def preview(
