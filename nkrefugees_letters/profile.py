@@ -8,10 +8,11 @@ from pathlib import Path
 
 from . import i18n, images, reading, validation, yamlio
 from .errors import DataError, LettersError
+from .pdf import geometry
 
 PROFILE_NAME = "nkletters.yaml"
-# The paper names of pdf's PAPERS table, and 'auto': two lists kept in step by hand.
-PAPERS = ("auto", "a4", "letter")
+PAPERS = ("auto", *geometry.PAPERS)
+"""What ``defaults.paper`` accepts: a paper of the geometry table, or "auto" (by country)."""
 PLACEMENTS = ("left", "centre", "center", "right")
 MAX_SIGNATORIES = 6
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")

@@ -239,3 +239,12 @@ def test_check_text_covers_every_printed_field() -> None:
         "signatories[0].organisation",
         "co_signing_organisations[0]",
     ]
+
+
+def test_the_paper_choices_of_profile_cli_and_layout_agree() -> None:
+    from nkrefugees_letters.cli import cli as group
+    from nkrefugees_letters.pdf import geometry
+
+    generate = group.commands["generate"]
+    (paper,) = (p for p in generate.params if p.name == "paper")
+    assert tuple(paper.type.choices) == profile.PAPERS == ("auto", *geometry.PAPERS)  # type: ignore[attr-defined]
