@@ -13,8 +13,14 @@ from typing import Any, BinaryIO, TextIO, cast
 
 from .errors import OutputError
 
-OUR_MARK = b"/Creator (nkletters"
-"""Every PDF we write says so in its metadata; only such files are overwritten freely."""
+CREATOR = "nkletters"
+"""The creator every PDF we write names in its metadata (the PDF modules pass it on)."""
+
+OUR_MARK = f"/Creator ({CREATOR}".encode()
+"""How a PDF says we wrote it; only such files are overwritten freely."""
+
+TABLE_MARK = "mission_id"
+"""The first column of every table we write (delivery.csv and .json name it first)."""
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -57,7 +63,8 @@ def is_ours(path: Path) -> bool:
             head = handle.read(1 << 20)
     except OSError:
         return False
-    return OUR_MARK in head or (path.suffix in (".csv", ".json") and b"mission_id" in head[:4096])
+    table = path.suffix in (".csv", ".json") and TABLE_MARK.encode() in head[:4096]
+    return OUR_MARK in head or table
 
 
 def write_atomic(

@@ -37,7 +37,7 @@ RECEIPT_MARKER = "[receipt slip]"
 """In a cover-note template, the paragraph that separates the note from its receipt slip."""
 
 DELIVERY_COLUMNS = (
-    "mission_id",
+    output.TABLE_MARK,  # first: how a later run knows the file is ours
     "mission",
     "address",
     "phone",

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, doctemplate
 
-from .. import i18n
+from .. import i18n, output
 from ..errors import LayoutError, masks_interrupt
 from . import fonts, reuse
 from .content import Letter
@@ -109,7 +109,7 @@ def render_pdf(letter: Letter, plan: EncodingPlan | None = None) -> RenderedPDF:
         title=letter.title or letter.text.subject,
         author=org.name if org else "nkletters",
         subject=letter.text.subject,
-        creator="nkletters",
+        creator=output.CREATOR,
         lang=letter.text.language.split("+")[0],
         invariant=1,
         pageCompression=1,

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .. import output
 from ..errors import LayoutError
 from ..text.lettertext import Block
 from . import fonts, reuse
@@ -119,7 +120,7 @@ class PrintFile:
             title=self._title,
             author=self._author or "nkletters",
             subject=self._title,
-            creator="nkletters",
+            creator=output.CREATOR,
             lang=language.split("+")[0],
             invariant=1,
             pageCompression=1,
