@@ -1,0 +1,227 @@
+"""Many letters on the web: the batch form, its worker process, the kit and its expiry."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from nkrefugees_letters.web import WebConfig, create_app
+from tests.conftest import FIXED_DATE
+from tests.web.conftest import (
+    SIGNERS,
+    field_error,
+    pdf_of,
+    png,
+    text_of,
+    token,
+)
+
+# --- many letters --------------------------------------------------------------------------
+
+
+def start_batch(
+    client: FlaskClient, csv_text: str = SIGNERS, name: str = "my signers.csv", **extra: object
+) -> object:
+    data: dict[str, object] = {
+        "csrf_token": token(client, "/batch"),
+        "lang": "en",
+        "paper": "auto",
+        "date": FIXED_DATE,
+        "signers": (io.BytesIO(csv_text.encode()), name),
+        **extra,
+    }
+    return client.post("/batch", data=data, content_type="multipart/form-data")
+
+
+def wait_for(client: FlaskClient, page: str) -> dict[str, object]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = client.get(f"{page}/status").json
+        assert status is not None
+        if status["state"] in ("done", "failed"):
+            return status
+        time.sleep(0.2)
+    raise AssertionError("the batch did not finish")
+
+
+def test_batch_writes_the_kit_lists_bad_rows_and_deletes_it_once_sent(
+    app: Flask, client: FlaskClient
+) -> None:
+    response = start_batch(client)
+    assert response.status_code == 303
+    page = response.headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "done"
+    assert status["bad_rows"] == [
+        "my signers.csv row 3: no name",
+        "my signers.csv row 5: no mission found for city 'Nowhereville' — see 'nkletters "
+        "missions list' for every city",
+    ]
+    assert status["total"] == status["done"] == 2
+    html = client.get(page).text
+    assert "my signers.csv row 3: no name" in html and 'id="kit"' in html
+    folder = app.extensions["nkletters"].jobs.held()[page.rsplit("/", 1)[1]].folder
+    kit = client.get(f"{page}/kit.zip")
+    assert kit.status_code == 200 and kit.content_type == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
+    kit.close()
+    assert sorted(names) == [
+        f"{FIXED_DATE}_us-chicago_jane-doe.pdf",
+        f"{FIXED_DATE}_us-chicago_kim-lee.pdf",
+        "all-letters.pdf",
+        "cover-notes.pdf",
+        "delivery.csv",
+        "delivery.json",
+        "envelopes.pdf",
+        "labels.pdf",
+    ]
+    archive = zipfile.ZipFile(io.BytesIO(kit.data))
+    assert "I care." in text_of(archive.read(f"{FIXED_DATE}_us-chicago_jane-doe.pdf"))
+    assert len(pdf_of(archive.read("all-letters.pdf")).pages) == 2
+    assert not folder.exists()
+    assert client.get(f"{page}/status").status_code == 404
+
+
+def test_batch_from_an_excel_workbook(client: FlaskClient) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["name", "city"], ["Jane Doe", "Chicago"], [None, "Chicago"], ["Kim Lee", "Seoul"]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    form: dict[str, object] = {
+        "csrf_token": token(client, "/batch"),
+        "date": FIXED_DATE,
+        "signers": (io.BytesIO(data.getvalue()), "Our signers.xlsx"),
+    }
+    response = client.post("/batch", data=form, content_type="multipart/form-data")
+    page = response.headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "done", status
+    assert status["bad_rows"] == ["Our signers.xlsx row 3: no name"]
+    kit = client.get(f"{page}/kit.zip")
+    names = zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
+    kit.close()
+    assert f"{FIXED_DATE}_kr-seoul_kim-lee.pdf" in names
+
+
+def test_batch_with_an_uploaded_profile_and_its_logo(client: FlaskClient) -> None:
+    page = start_batch(
+        client,
+        "name,city\nJane Doe,Chicago\n",
+        profile=(io.BytesIO(b"organisation:\n  name: Batch Org\n  logo: logo.png\n"), "p.yaml"),
+        images=[(io.BytesIO(png()), "logo.png")],
+    ).headers["Location"]
+    assert wait_for(client, page)["state"] == "done"
+    kit = client.get(f"{page}/kit.zip")
+    archive = zipfile.ZipFile(io.BytesIO(kit.data))
+    kit.close()
+    letter = archive.read(f"{FIXED_DATE}_us-chicago_jane-doe.pdf")
+    assert "Batch Org" in text_of(letter)
+    assert pdf_of(letter).pages[0]["/Resources"]["/XObject"]
+
+
+def test_batch_profile_naming_a_file_elsewhere_fails_with_its_line(client: FlaskClient) -> None:
+    page = start_batch(
+        client,
+        "name,city\nJane Doe,Chicago\n",
+        profile=(io.BytesIO(b"organisation:\n  name: X\n  logo: /etc/hostname\n"), "p.yaml"),
+    ).headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "failed"
+    assert status["error"] == (
+        "p.yaml:3: organisation.logo: '/etc/hostname' is not a file uploaded with the "
+        "profile — upload the file with the profile, and name it without a folder"
+    )
+
+
+def test_a_sibling_server_process_shows_and_sends_the_batch() -> None:
+    """``nkletters serve --workers 2``: the next request may reach the other process."""
+    first, second = (
+        create_app(WebConfig(preload_towns=False, secret_key="shared")) for _ in range(2)
+    )
+    browser = first.test_client()
+    page = start_batch(browser).headers["Location"]
+    wait_for(browser, page)
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    sibling = second.test_client()
+    sibling.set_cookie("session", cookie.value)
+    assert "my signers.csv row 3: no name" in sibling.get(page).text
+    kit = sibling.get(f"{page}/kit.zip")
+    assert "all-letters.pdf" in zipfile.ZipFile(io.BytesIO(kit.data)).namelist()
+    kit.close()
+    assert browser.get(page).status_code == 404  # the first process lets it go too
+    assert first.extensions["nkletters"].jobs.held() == {}
+
+
+def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
+    page = start_batch(client).headers["Location"]
+    wait_for(client, page)
+    stranger = app.test_client()
+    assert stranger.get(page).status_code == 404
+    assert stranger.get(f"{page}/kit.zip").status_code == 404
+    client.get(f"{page}/kit.zip").close()
+
+
+def test_batch_with_a_bad_file_fails_in_the_librarys_words(client: FlaskClient) -> None:
+    page = start_batch(client, "fullname,city\nJane,Chicago\n").headers["Location"]
+    status = wait_for(client, page)
+    assert status["state"] == "failed"
+    assert status["error"] == (
+        "my signers.csv:1: no 'name' column in the header row — did you mean 'name' instead "
+        "of 'fullname'? the columns are: name, title, organisation, email, city, country, "
+        "personal_note"
+    )
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (None, "choose the signers file (CSV or .xlsx) to upload"),
+        ("signers.ods", "&#39;signers.ods&#39; is not a CSV file or an Excel workbook"),
+    ],
+)
+def test_batch_form_errors_are_next_to_the_file_field(
+    client: FlaskClient, upload: str | None, message: str
+) -> None:
+    data: dict[str, object] = {"csrf_token": token(client, "/batch")}
+    if upload:
+        data["signers"] = (io.BytesIO(b"PK\x03\x04"), upload)
+    response = client.post("/batch", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert message in field_error(response.text, "signers")
+
+
+def test_unknown_batch_is_404(client: FlaskClient) -> None:
+    response = client.get("/batch/not-a-job")
+    assert response.status_code == 404
+    assert "no such batch" in response.text
+
+
+def test_finished_kits_expire(app: Flask, client: FlaskClient) -> None:
+    jobs = app.extensions["nkletters"].jobs
+    page = start_batch(client).headers["Location"]
+    wait_for(client, page)
+    job = jobs.held()[page.rsplit("/", 1)[1]]
+    job.finished_at -= jobs.lifetime + 1
+    job.save()
+    assert client.get(page).status_code == 404
+    assert not job.folder.exists()
+
+
+def test_a_busy_server_says_so_on_the_batch_form(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.extensions["nkletters"].jobs, "busy", lambda: True)
+    response = start_batch(client)
+    assert response.status_code == 400
+    assert "the server is writing other batches; try again in a minute" in response.text
