@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdf
@@ -63,3 +63,27 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture
+def interrupt_in_reportlab(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Arm a Ctrl-C that lands inside PDFObjectReference.format, whose bare ``except:``
+    turns it into ``KeyError: forward reference … not resolved``."""
+    from reportlab.pdfbase import pdfdoc  # only the tests that use it load reportlab
+
+    real = pdfdoc.pdfdocEnc
+    armed = False
+
+    def encode(text: str | bytes) -> bytes:
+        nonlocal armed
+        if armed and isinstance(text, str) and text.endswith(" R"):
+            armed = False
+            raise KeyboardInterrupt
+        return real(text)
+
+    def arm() -> None:
+        nonlocal armed
+        armed = True
+
+    monkeypatch.setattr(pdfdoc, "pdfdocEnc", encode)
+    yield arm

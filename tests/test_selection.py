@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
+from click.testing import Result
 
 from nkrefugees_letters import missions, selection
 from nkrefugees_letters.errors import MissionClosed, UsageError
 from nkrefugees_letters.selection import Selection
+from tests.batch.helpers import folder
+from tests.conftest import FIXED_DATE
+
+Run = Callable[..., Result]
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +113,10 @@ def test_explain_says_a_rule_that_chose_another_mission(directory: missions.Dire
     assert own[0].text.startswith("city: Chicago has its own mission")
     other = selection.explain(selection.resolve(directory, city="Traverse City"))
     assert [note.kind for note in other] == ["reason"]
+
+
+def test_single_city_with_country_keeps_the_one_letter_behaviour(run: Run, tmp_path: Path) -> None:
+    result = run("generate", "--city", "Chicago", "--country", "US", "--date", FIXED_DATE)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote letters/{FIXED_DATE}_us-chicago.pdf (1 page, US Letter)\n"
+    assert not folder(tmp_path).exists()

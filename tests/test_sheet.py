@@ -34,3 +34,21 @@ def test_no_cell_starts_a_formula_and_nothing_else_changes(text: str) -> None:
     kept = sheet.CONTROL.sub("", text)  # a NUL or an escape is never written
     assert cell == kept or cell == "'" + kept
     assert not sheet.CONTROL.search(cell)
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ('=HYPERLINK("http://example.org","x")', '\'=HYPERLINK("http://example.org","x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(1,1)", "'@SUM(1,1)"),
+        (" =1+1", "' =1+1"),
+        ("Ann\x00 Lee", "Ann Lee"),
+        ("\t=1+1", "'\t=1+1"),
+        ("Ann\x1b[31m", "Ann[31m"),
+        ("Ann Lee", "Ann Lee"),
+    ],
+)
+def test_checklist_cells_cannot_run_as_formulas(name: str, cell: str) -> None:
+    assert sheet.neutralise(name) == cell

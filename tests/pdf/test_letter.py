@@ -1,14 +1,19 @@
 """One letter laid out (nkrefugees_letters/pdf/letter.py): its address forms, and a
-single letter paying for no batch machinery."""
+single letter paying for no batch machinery, and an interrupt reportlab masks."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from nkrefugees_letters import letters, missions
 from nkrefugees_letters.pdf import fonts, layout
-from tests.pdf.test_layout import compose
+from nkrefugees_letters.profile import Profile
+from tests.pdf.helpers import compose
 
 
 def test_address_variants_shorten_by_lines_and_keep_the_postal_address() -> None:
@@ -51,3 +56,12 @@ def test_one_letter_imports_no_batch_machinery(tmp_path: Path) -> None:
     loaded = result.stdout
     for module in ("pdf.printfile", "pdf.stationery", "batch"):
         assert f"nkrefugees_letters.{module}" not in loaded
+
+
+def test_the_masked_interrupt_is_an_interrupt_in_a_letter(
+    interrupt_in_reportlab: Callable[[], None],
+) -> None:
+    letter = letters.compose(missions.load().get("gb-london"), Profile(), letters.LetterOptions())
+    interrupt_in_reportlab()
+    with pytest.raises(KeyboardInterrupt):
+        layout.render_pdf(letter)

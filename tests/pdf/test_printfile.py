@@ -12,7 +12,7 @@ from nkrefugees_letters import batch, letters, missions, signers
 from nkrefugees_letters.pdf import layout
 from nkrefugees_letters.pdf.printfile import PrintFile
 from nkrefugees_letters.profile import Profile
-from tests.batch.test_batch import compose_job
+from tests.batch.helpers import compose_job
 
 
 def test_print_file_embeds_each_font_once_and_numbers_pages_per_letter(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from nkrefugees_letters.batch import planning
 from nkrefugees_letters.pdf import fonts, layout, reuse
 from nkrefugees_letters.pdf.printfile import PrintFile
 from nkrefugees_letters.profile import Profile
-from tests.batch.test_batch import compose_job
-from tests.pdf.test_layout import ORG, compose, long_letter, make_png
+from tests.batch.helpers import compose_job
+from tests.pdf.helpers import ORG, compose, long_letter, make_png
 
 
 def _contents(data: bytes) -> list[bytes]:
@@ -58,7 +58,7 @@ def test_print_file_from_recorded_pages_matches_laying_out_again() -> None:
 def test_recorded_pages_with_logo_signatures_languages_and_page_breaks(tmp_path: Path) -> None:
     import dataclasses
 
-    from tests.pdf.test_layout import ORG, compose, long_letter, make_png
+    from tests.pdf.helpers import ORG, compose, long_letter, make_png
 
     assert ORG.organisation is not None
     signed = tuple(
