@@ -70,7 +70,7 @@ def test_init_never_overwrites_without_force(run: Run, tmp_path: Path) -> None:
 
 
 def test_init_asks_again_until_each_answer_is_right(run: Run, tmp_path: Path) -> None:
-    from tests.pdf.test_layout import make_png
+    from tests.pdf.helpers import make_png
 
     make_png(tmp_path / "logo.png")
     answers = [

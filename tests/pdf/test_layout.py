@@ -9,9 +9,6 @@ import pypdf
 
 from nkrefugees_letters.pdf import layout
 from tests.pdf.helpers import ORG, compose
-from tests.pdf.helpers import (
-    make_png as make_png,  # tests/cli/test_cli_usage.py imports it from here
-)
 
 
 def test_fonts_are_embedded() -> None:
