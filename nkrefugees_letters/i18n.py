@@ -136,13 +136,13 @@ COUNTRY_ALIASES = {"UK": "GB"}
 
 def is_country_code(code: str) -> bool:
     """True for a two-letter ISO 3166-1 code that Babel knows as a country."""
-    return (
-        len(code) == 2
-        and code.isalpha()
-        and code.isupper()
-        and code not in NOT_COUNTRIES
-        and code in babel.Locale("en").territories
+    if len(code) != 2 or not code.isalpha() or not code.isupper() or code in NOT_COUNTRIES:
+        return False
+    # Every profile with a country asks this: kept, so that a letter need not load Babel.
+    known = localecache.remember(
+        ("is_country", code), lambda: "yes" if code in babel.Locale("en").territories else ""
     )
+    return bool(known)
 
 
 def country_code(text: str) -> str:

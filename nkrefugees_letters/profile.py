@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import i18n, images, reading, validation, yamlio
-from .errors import DataError, LettersError
+from .errors import BadCountry, DataError, LettersError
 from .pdf import geometry
 
 PROFILE_NAME = "nkletters.yaml"
@@ -257,8 +257,9 @@ def comment_warnings(path: Path) -> tuple[str, ...]:
 
 def _country(org: validation.Fields) -> str:
     value = org.text("country")
-    code = i18n.country_code(value)
-    if code and not i18n.is_country_code(code):
+    try:
+        return i18n.checked_country(value)
+    except BadCountry:  # said here with the file's line, in the profile's words
         validation.report(
             org.error(
                 f"country: {value!r} is not a two-letter country code",
@@ -267,7 +268,6 @@ def _country(org: validation.Fields) -> str:
             )
         )
         return ""
-    return code
 
 
 def _signatory(raw: object, path: Path, index: int, base: Path) -> Signatory:

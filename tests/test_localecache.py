@@ -78,20 +78,38 @@ def test_cached_dates_and_names_are_babels(cache: Path, language: str, country: 
         assert i18n.country_name(country, language) == name
 
 
+BABEL_PROBE = (
+    "import sys\n"
+    "from nkrefugees_letters.cli import main\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('babel.localedata' in sys.modules, file=sys.stderr)\n"
+)
+"""Runs the CLI with this process's arguments, then says whether Babel's data was loaded."""
+
+
 def test_a_letter_from_warm_caches_does_not_load_babel(tmp_path: Path) -> None:
-    probe = (
-        "import sys\n"
-        "from nkrefugees_letters.cli import main\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('babel.localedata' in sys.modules, file=sys.stderr)\n"
-    )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", probe, "generate", "--city", "Chicago", "--out", str(tmp_path)]
+    command = [sys.executable, "-c", BABEL_PROBE, "generate", "--city", "Chicago"]
+    command += ["--out", str(tmp_path)]
     outcomes = []
     for _ in range(2):
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
         outcomes.append(result.stderr.split()[-1])
     assert outcomes == ["True", "False"]  # the first run fills the caches
+
+
+def test_a_profile_with_a_country_does_not_load_babel_either(tmp_path: Path) -> None:
+    # Checking the profile's country is a question the cache answers too.
+    profile = tmp_path / "nkletters.yaml"
+    profile.write_text("organisation:\n  name: Friends\n  country: GB\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", BABEL_PROBE, "generate", "--city", "London"]
+    command += ["--profile", str(profile), "--out", str(tmp_path)]
+    outcomes = []
+    for _ in range(2):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        outcomes.append(result.stderr.split()[-1])
+    assert outcomes == ["True", "False"]
