@@ -8,10 +8,10 @@ Nothing here prints or exits; the CLI (``cli/``) does that.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import i18n, output
 from .errors import LettersError, TemplateError
@@ -38,15 +38,14 @@ class LetterOptions:
     force: bool = False
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """A letter written to disk."""
 
     path: Path
     pages: int
     paper: str
     mission: Mission
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()
 
 
 def mission_warnings(mission: Mission) -> tuple[str, ...]:

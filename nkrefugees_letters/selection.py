@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import i18n, places
 from .errors import MissionClosed, MissionNotFound, UsageError
@@ -243,8 +243,7 @@ def select(
 # --- what to say about a choice ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A line about a choice, for the CLI to show on stderr.
 
     ``kind`` says when: ``note`` (a decision the user may want to undo, shown as
@@ -256,8 +255,7 @@ class Note:
     text: str
 
 
-@dataclass(frozen=True)
-class Chosen:
+class Chosen(NamedTuple):
     """A single letter's mission, and what to say about how it was chosen."""
 
     resolution: places.Resolution

@@ -10,7 +10,6 @@ instead of raised, so that one pass of the loader's own code finds every problem
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -53,6 +52,8 @@ def report(error: DataError) -> None:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like ``word``, if any is close enough to suggest."""
+    import difflib  # only when something is misspelt
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

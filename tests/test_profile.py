@@ -242,9 +242,12 @@ def test_check_text_covers_every_printed_field() -> None:
 
 
 def test_the_paper_choices_of_profile_cli_and_layout_agree() -> None:
+    import click
+
     from nkrefugees_letters.cli import cli as group
     from nkrefugees_letters.pdf import geometry
 
-    generate = group.commands["generate"]
+    generate = group.get_command(click.Context(group), "generate")
+    assert generate is not None
     (paper,) = (p for p in generate.params if p.name == "paper")
     assert tuple(paper.type.choices) == profile.PAPERS == ("auto", *geometry.PAPERS)  # type: ignore[attr-defined]

@@ -96,7 +96,7 @@ class _Worker:
             # A logo goes to the main process once, not with every letter.
             sent = self.images_sent
             pages = tuple(
-                replace(page, objects=tuple(o for o in page.objects if o[0] not in sent))
+                page._replace(objects=tuple(o for o in page.objects if o[0] not in sent))
                 for page in printed.pages
             )
             sent.update(name for page in printed.pages for name, _ in page.objects)

@@ -11,10 +11,10 @@ address in it, :mod:`.verify_report` writes the results.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -128,12 +128,22 @@ class Directory:
 
     def in_city(self, city: str, country: str = "") -> list[Mission]:
         """Missions whose city (or one of its aliases) matches, ignoring case and accents."""
-        wanted = {normalise(city), compact(city)}
-        return [
-            m
-            for m in self.missions
-            if (not country or m.country == country.strip().upper()) and wanted & city_keys(m)
-        ]
+        found = self._by_city.get(compact(city), ())
+        return [m for m in found if not country or m.country == country.strip().upper()]
+
+    @functools.cached_property
+    def _by_city(self) -> dict[str, tuple[Mission, ...]]:
+        """Each mission under every form of its city (:func:`city_keys`), in file order.
+
+        Two names meet in :func:`city_keys` exactly when they are the same without
+        spaces, so the spaceless forms are the whole index. Made on the first look-up,
+        once per directory: a batch looks up every signer's town.
+        """
+        index: dict[str, list[Mission]] = {}
+        for mission in self.missions:
+            for key in _city_names(mission, compact):
+                index.setdefault(key, []).append(mission)
+        return {key: tuple(found) for key, found in index.items()}
 
     def suggest(self, city: str) -> str:
         """``did you mean X? `` for a misspelt mission city, or an empty string."""
@@ -141,6 +151,8 @@ class Directory:
         keyed = {normalise(n): n for n in names}
         # A weak likeness (Travers City ~ Davao City) is left to the gazetteer,
         # which knows the town that was meant.
+        import difflib  # only for a misspelt city
+
         close = difflib.get_close_matches(normalise(city), list(keyed), n=3, cutoff=0.75)
         if not close:
             return ""
@@ -174,11 +186,16 @@ def when_phrase(partial: str) -> str:
     return f" on {day[0]} {month_name} {year}" if day else f" in {month_name} {year}"
 
 
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+
+
 def normalise(name: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a place name."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[\W_]+", " ", stripped).split())
+    folded = name.casefold()
+    if not folded.isascii():  # ASCII has no accents to take off
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_A_LETTER.sub(" ", folded).split())
 
 
 def compact(name: str) -> str:
@@ -192,10 +209,14 @@ def city_keys(mission: Mission) -> set[str]:
     The locality, the aliases, "locality region" and the city part of the id
     (``au-sydney`` → sydney), each also without spaces.
     """
+    return _city_names(mission, normalise) | _city_names(mission, compact)
+
+
+def _city_names(mission: Mission, form: Callable[[str], str]) -> set[str]:
     names = [mission.city, *mission.aliases, mission.id[3:].replace("-", " ")]
     if mission.address.region:
         names += [f"{name} {mission.address.region}" for name in (mission.city, *mission.aliases)]
-    return {normalise(n) for n in names} | {compact(n) for n in names}
+    return {form(n) for n in names}
 
 
 _GENERIC_SUFFIX = re.compile(r" (province|state|prefecture|region|territory|county)$")

@@ -1,7 +1,7 @@
 """Mission file: reads one directory YAML file (schema 1 or 2), checks every field, caches it.
 
 Parsing and checking the whole directory costs more than laying out a letter, so the
-checked result is kept as JSON in the user's cache folder (see :func:`load_file`).
+checked result is kept in the user's cache folder (see :func:`load_file`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
+import marshal
 import re
 from datetime import date
 from pathlib import Path
@@ -50,7 +50,7 @@ def load_file(path: Path) -> list[Mission]:
     """Parse and validate one mission directory file, through a cache.
 
     Parsing and validating the whole directory costs more than laying out a letter,
-    so the validated result is kept as JSON in the user's cache folder, keyed by the
+    so the validated result is kept in the user's cache folder, keyed by the
     file's path, size and modification time and by this version of nkletters.
     """
     key = _cache_key(path)
@@ -73,57 +73,51 @@ def _cache_key(path: Path) -> str:
 
 
 def _read_cache(key: str) -> list[Mission] | None:
-    data = usercache.read_bytes(f"missions-{key}.json")
+    data = usercache.read_bytes(f"missions-{key}.marshal")
     if data is None:
         return None
     try:
-        return [_from_json(entry) for entry in json.loads(data)]
-    except (ValueError, TypeError, KeyError):
+        # The user's own cache folder, written by nkletters: trusted as Python trusts
+        # its own __pycache__ (marshal too, and several times faster to read than JSON);
+        # only plain data is kept and used.
+        return [_from_cache(entry) for entry in marshal.loads(data)]  # noqa: S302
+    except (EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None  # a damaged entry, or one from another version: parse the YAML
 
 
 def _write_cache(key: str, missions: list[Mission]) -> None:
-    data = json.dumps([_to_json(m) for m in missions], ensure_ascii=False)
-    usercache.write_bytes(f"missions-{key}.json", data.encode("utf-8"))
-
-
-def _to_json(mission: Mission) -> dict[str, Any]:
-    entry: dict[str, Any] = _dates_to_text(dataclasses.asdict(mission))
-    return entry
+    with contextlib.suppress(ValueError):  # a value marshal cannot keep: parse next time
+        data = marshal.dumps([_dates_to_text(dataclasses.asdict(m)) for m in missions])
+        usercache.write_bytes(f"missions-{key}.marshal", data)
 
 
 def _dates_to_text(value: Any) -> Any:
+    """The same record with each date as ISO text (marshal keeps no dates); tuples
+    stay tuples."""
     if isinstance(value, dict):
         return {k: _dates_to_text(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_dates_to_text(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_dates_to_text(v) for v in value)
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _from_json(entry: dict[str, Any]) -> Mission:
-    entry["address"] = _address_from_json(entry["address"])
-    for name in ("aliases", "consular_district", "namesakes"):
-        entry[name] = tuple(entry[name])
-    entry["names"] = tuple((lang, name) for lang, name in entry["names"])
+def _from_cache(entry: dict[str, Any]) -> Mission:
+    entry["address"] = Address(**entry["address"])
     for name in ("source_date", "source_copy_date"):
-        entry[name] = _date_from_json(entry[name])
+        entry[name] = _date_from_text(entry[name])
     office = entry["consular_office"]
     if office:
-        office["address"] = _address_from_json(office["address"])
-        office["source_date"] = _date_from_json(office["source_date"])
+        office["address"] = Address(**office["address"])
+        office["source_date"] = _date_from_text(office["source_date"])
         entry["consular_office"] = Office(**office)
     entry["superseded"] = tuple(
-        Superseded(**{**old, "source_date": _date_from_json(old["source_date"])})
+        Superseded(**{**old, "source_date": _date_from_text(old["source_date"])})
         for old in entry["superseded"]
     )
     return Mission(**entry)
 
 
-def _address_from_json(address: dict[str, Any]) -> Address:
-    return Address(**{**address, "lines": tuple(address["lines"])})
-
-
-def _date_from_json(value: str | None) -> date | None:
+def _date_from_text(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 

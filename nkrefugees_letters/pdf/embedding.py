@@ -17,7 +17,7 @@ import weakref
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import (
@@ -196,8 +196,7 @@ class StrokedFont(BatchFont):
         """Nothing to add: the regular font embeds the glyphs."""
 
 
-@dataclass(frozen=True)
-class _SubsetParts:
+class _SubsetParts(NamedTuple):
     base_name: str
     last_char: int
     widths: bytes

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -31,8 +31,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """One bundled typeface: its reportlab name and the files of its four styles."""
 
     name: str
@@ -152,19 +151,22 @@ def encoding_plan(texts: Iterable[str]) -> EncodingPlan:
     """The plan for text that will be printed: each character under every style of the
     bundled family that draws it (bold, italic… may appear anywhere)."""
     by_family: dict[Family, set[str]] = {}
-    sans = _coverage(SANS)
     for text in texts:
-        for char in clean(text):
+        printed = clean(text)
+        if printed.isascii():
+            continue  # ASCII is numbered the same in every document already
+        for char in set(printed):
             if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
                 continue  # ASCII is numbered the same in every document already
             family = family_for(char)
             if family is not None:
                 by_family.setdefault(family, set()).add(char)
-            if family is LATIN and ord(char) in sans:
-                # The same character inside Chinese or Japanese text (to_markup, cjk)
-                by_family.setdefault(SANS, set()).add(char)
     if HAN in by_family:
-        by_family.setdefault(SANS, set()).add(LATIN_HAN_SPACE)
+        # Latin characters inside Chinese or Japanese text are set in SANS (to_markup,
+        # cjk); without Han characters there is no such text, and SANS is not loaded.
+        sans = _coverage(SANS)
+        latin = {char for char in by_family.get(LATIN, ()) if ord(char) in sans}
+        by_family.setdefault(SANS, set()).update(latin | {LATIN_HAN_SPACE})
     plan: dict[str, str] = {}
     for family, chars in by_family.items():
         ordered = "".join(sorted(chars))
@@ -179,6 +181,16 @@ def _coverage(family: Family) -> frozenset[int]:
     register(family)
     face = pdfmetrics.getFont(family.name).face
     return frozenset(face.charToGlyph)
+
+
+@cache
+def _draws_ascii() -> bool:
+    """Whether the Latin family draws every printable ASCII character and the typographic
+    quotes that :func:`clean` puts in for straight ones."""
+    covered = _coverage(LATIN)
+    return all(ord(c) in covered for c in map(chr, range(0x20, 0x7F))) and all(
+        ord(c) in covered for c in "‘’“”"
+    )
 
 
 def _is_hangul(code: int) -> bool:
@@ -208,6 +220,10 @@ def clean(text: str) -> str:
     formatting characters are dropped, runs of white space fold to one space, and
     straight quotes become typographic ones. Leading and trailing spaces stay: a run
     of bold text may end in one."""
+    if text.isascii() and text.isprintable():
+        # Nothing to replace or drop (printable ASCII has no control or formatting
+        # characters), which is most of a letter: only the spaces and quotes.
+        return typographic(re.sub(r"[^\S\u3000\u00a0\u202f]+", " ", text))
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -243,9 +259,11 @@ def typographic(text: str) -> str:
 
 def unprintable(text: str) -> list[str]:
     """The characters of ``text`` that no bundled font can draw (after :func:`clean`)."""
+    if text.isascii() and text.isprintable() and _draws_ascii():
+        return []  # most names and titles: no need to look at each character
     missing = []
-    for char in clean(text):
-        if char == " " or char in missing:
+    for char in dict.fromkeys(clean(text)):  # each character once, in order
+        if char == " ":
             continue
         if unicodedata.category(char) in _UNPRINTABLE or family_for(char) is None:
             missing.append(char)

@@ -6,8 +6,7 @@ import contextlib
 import dataclasses
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
     from .embedding import EncodingPlan
 
 
-@dataclass(frozen=True)
-class RenderedPDF:
+class RenderedPDF(NamedTuple):
     """A laid-out letter: its bytes and page count, and its pages for the print file."""
 
     data: bytes
@@ -52,8 +50,9 @@ def printed_strings(letter: Letter) -> list[str]:
     for language in languages:
         # The page header names the mission in the letter's language; a bilingual
         # letter adds its headings and the sentence on which text prevails.
-        found += [i18n.mission_name(letter.mission, language), i18n.language_heading(language)]
+        found.append(i18n.mission_name(letter.mission, language))
         if len(languages) > 1:
+            found.append(i18n.language_heading(language))
             found.append(i18n.prevailing_text_note(languages[0], languages[1], language))
     found += [caption(key, "+".join(languages)) for key in ("signature", "name_in_capitals")]
 

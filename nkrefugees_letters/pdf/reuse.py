@@ -23,11 +23,10 @@ import os
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import reportlab
 from reportlab import rl_config
@@ -184,8 +183,7 @@ def stamp(canvas: Canvas, when: date | None) -> None:
 # --- finished pages, to add to another document -------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """A finished page as PDF drawing operators, to add to another document of the
     batch without laying the letter out again (see :func:`replay`)."""
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import MissionClosed, MissionNotFound
 from ..missions import Mission, when_phrase
@@ -36,8 +35,7 @@ class AmbiguousPlace(MissionNotFound):
         """The countries of the places sharing the name."""
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """A state, province, prefecture… (admin level 1) or county (level 2)."""
 
     name: str
@@ -54,8 +52,7 @@ class Region:
         return tuple(n for n in (self.name, *self.aliases, code) if n)
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A city or town from the gazetteer."""
 
     name: str
@@ -83,8 +80,7 @@ class Place:
         return f"{self.name} ({inside})"
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """Which mission a place goes to, and the rule that decided it."""
 
     mission: Mission

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .. import i18n
 from ..errors import MissionNotFound
@@ -46,8 +46,7 @@ capital is what people name without a second thought; a consulate's city, like V
 has namesakes people live in."""
 
 
-@dataclass(frozen=True)
-class _Asked:
+class _Asked(NamedTuple):
     """What ``--city`` asked for, cleaned: the text, the country given, the one preferred."""
 
     text: str
@@ -109,7 +108,7 @@ def _own_mission(directory: Directory, asked: _Asked, mission: Mission) -> Resol
             if asked.prefer == mission.country
             else resolve(directory, asked.text, asked.prefer)
         )
-        return replace(chosen, choice=_profile_choice(name, asked.prefer, countries))
+        return chosen._replace(choice=_profile_choice(name, asked.prefer, countries))
     if _far_larger(mission, others):
         how = " or ".join(f"--country {namesake_country(n)}" for n in others)
         choice = (
@@ -132,7 +131,7 @@ def _through_gazetteer(directory: Directory, asked: _Asked, closed: Mission | No
             raise closed_error(closed, directory) from None
         raise _not_found(directory, asked) from None
     resolution = resolve_place(directory, place, closed=closed)
-    return replace(resolution, choice=choice) if choice else resolution
+    return resolution._replace(choice=choice) if choice else resolution
 
 
 def _locate(asked: _Asked, closed: Mission | None) -> tuple[Place, str]:

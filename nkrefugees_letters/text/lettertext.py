@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Block", "LetterText", "Run"]
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A stretch of plain text with one style."""
 
     text: str
@@ -20,8 +20,7 @@ class Run:
     italic: bool = False
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """A paragraph (``kind == "paragraph"``) or one bullet item (``"bullet"``)."""
 
     kind: str

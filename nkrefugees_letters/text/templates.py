@@ -12,14 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
 from .. import output, reading, validation, yamlcache, yamlio
 from ..errors import DataError, OutputError, TemplateError
 from ..resources import templates_dir
-from . import sandbox
+from . import compiled, sandbox
 
 __all__ = [
     "FRONT_MATTER_FIELDS",
@@ -96,8 +96,7 @@ def find_template(name: str, language: str) -> Path:
     )
 
 
-@dataclass(frozen=True)
-class TemplateInfo:
+class TemplateInfo(NamedTuple):
     """A built-in template as ``nkletters templates list`` shows it."""
 
     name: str
@@ -235,7 +234,7 @@ def _recipient_lines(front: validation.Fields) -> list[tuple[str, int]]:
 
 def _compile(env: jinja2.Environment, source: str, path: Path, first_line: int) -> jinja2.Template:
     try:
-        return env.from_string(source)
+        return compiled.from_string(env, source)
     except jinja2.TemplateSyntaxError as exc:
         message = exc.message or "invalid syntax"
         hint = ""
