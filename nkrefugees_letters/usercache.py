@@ -3,10 +3,10 @@
 What a process derives from files that rarely change is kept in
 ``$XDG_CACHE_HOME/nkletters`` (else ``~/.cache/nkletters``) for the next process to use:
 the validated directory, the place index, parsed fonts, template front matter, the
-templates' compiled code and Babel's answers. Each is named after a digest of everything it depends on, so a new
-version of any of those files gets a new entry. A cache only ever costs or saves time:
-a missing or damaged entry is worked out again, and a folder that cannot be written is
-left alone without a word.
+templates' compiled code and Babel's answers. Each is named after a digest of everything
+it depends on, so a new version of any of those files gets a new entry. A cache only
+ever costs or saves time: a missing or damaged entry is worked out again, and a folder
+that cannot be written is left alone without a word.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from types import ModuleType
 
 import pytest
 from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nkrefugees_letters import i18n, missions, phones, places, postal, yamlio
 from nkrefugees_letters.resources import missions_file
@@ -168,6 +170,31 @@ def test_city_forms_find_the_mission(directory: missions.Directory, city: str) -
 
 def test_the_city_part_of_the_id_is_a_city_name(directory: missions.Directory) -> None:
     assert [m.id for m in directory.in_city("Mexico City")] == ["mx-mexico-city"]
+
+
+def _in_city_by_keys(directory: missions.Directory, city: str) -> list[str]:
+    """in_city as defined: every mission sharing a form of its city with ``city``."""
+    wanted = {missions.normalise(city), missions.compact(city)}
+    return [m.id for m in directory if wanted & missions.city_keys(m)]
+
+
+def test_every_form_of_every_city_finds_its_mission(directory: missions.Directory) -> None:
+    for mission in directory:
+        for key in missions.city_keys(mission):
+            assert mission.id in [m.id for m in directory.in_city(key)], key
+            assert [m.id for m in directory.in_city(key)] == _in_city_by_keys(directory, key)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(["São Paulo", "sao-paulo", "New  York", "ST. PETERSBURG", "Ōsaka"]),
+    )
+)
+def test_the_city_index_answers_as_the_city_forms_do(city: str) -> None:
+    directory = missions.load()
+    assert [m.id for m in directory.in_city(city)] == _in_city_by_keys(directory, city)
 
 
 def test_csv_rows_have_every_column(directory: missions.Directory) -> None:
