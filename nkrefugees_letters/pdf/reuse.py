@@ -19,6 +19,7 @@ import contextlib
 import copy
 import gc
 import marshal
+import mmap
 import os
 import time
 import weakref
@@ -90,29 +91,15 @@ def _cached_face(path: Path) -> TTFontFace | None:
         stat = path.stat()
     except OSError:
         return None
-    version = reportlab.Version
-    cached = f"fonts/{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{version}-1.marshal"
-    # A hundred thousand new numbers, none of them garbage: the collector would walk
-    # them again and again as they arrive (a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        # The user's own cache, written by _parse_and_keep, read as Python reads its
-        # own .pyc files from __pycache__ (marshal too); only a dict of data is used.
-        found = usercache.read_bytes(cached)
-        data = None if found is None else marshal.loads(found)  # noqa: S302
-    except (EOFError, ValueError, TypeError):
-        data = None
-    finally:
-        if collecting:
-            gc.enable()
+    cached = f"fonts/{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{reportlab.Version}-2"
+    data = _read_marshal(f"{cached}.marshal")
     if not isinstance(data, dict):
         return _parse_and_keep(path, cached)
     try:
-        data["_ttf_data"] = path.read_bytes()
+        data["_ttf_data"] = _mapped(path)
     except OSError:
         return None
-    face = TTFontFace.__new__(TTFontFace)
+    face = _CachedFace.__new__(_CachedFace)
     pdfmetrics.TypeFace.__init__(face, None)
     names = data.pop(_NAME_KEYS)
     multiple = data.pop(_SCALE_KEY)
@@ -120,12 +107,59 @@ def _cached_face(path: Path) -> TTFontFace | None:
     for key in names:
         setattr(face, key, TTFNameBytes(getattr(face, key)))
     face._pdfScale = (lambda x: x) if multiple == 1 else (lambda x: x * multiple)
+    face.__dict__[_GLYPHS_ENTRY] = f"{cached}-glyphs.marshal"
     return face
 
 
-_NOT_KEPT = frozenset({"_pdfScale", "_ttf_data"})
+class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab has no type hints
+    """A face read from the cache. Its map from glyphs to characters, which only text
+    shaping uses and which is the largest part of a CJK font's parse, is read from its
+    own entry when first asked for (or parsed again from the font file)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name != _GLYPH_MAP or _GLYPHS_ENTRY not in self.__dict__:
+            raise AttributeError(name)
+        found = _read_marshal(self.__dict__[_GLYPHS_ENTRY])
+        if not isinstance(found, dict):
+            found = getattr(TTFontFace(self.filename), _GLYPH_MAP)
+        setattr(self, _GLYPH_MAP, found)
+        return found
+
+
+def _read_marshal(name: str) -> Any:
+    """A cache entry written by :func:`_parse_and_keep`, or None."""
+    # A hundred thousand new numbers, none of them garbage: the collector would walk
+    # them again and again as they arrive (a third of the time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        # The user's own cache, written by _parse_and_keep, read as Python reads its
+        # own .pyc files from __pycache__ (marshal too); only a dict of data is used.
+        found = usercache.read_bytes(name)
+        return None if found is None else marshal.loads(found)  # noqa: S302
+    except (EOFError, ValueError, TypeError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _mapped(path: Path) -> mmap.mmap | bytes:
+    """The font file's bytes, for the glyphs a document embeds: mapped rather than read,
+    so that only the glyphs used are read from disk, and a batch's workers share one copy
+    (4 MB for the Han font). reportlab only slices and indexes them."""
+    with path.open("rb") as handle:
+        try:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system that cannot map it: read it
+            return handle.read()
+
+
+_GLYPH_MAP = "glyphToChar"
+_NOT_KEPT = frozenset({"_pdfScale", "_ttf_data", _GLYPH_MAP})
 _NAME_KEYS = "nkletters name keys"
 _SCALE_KEY = "nkletters scale"
+_GLYPHS_ENTRY = "_nkletters_glyphs_entry"
 
 
 def _parse_and_keep(path: Path, cached: str) -> TTFontFace | None:
@@ -139,7 +173,8 @@ def _parse_and_keep(path: Path, cached: str) -> TTFontFace | None:
     data[_NAME_KEYS] = names
     data[_SCALE_KEY] = face._pdfScale(1)  # 1000 / units per em, exactly as reportlab has it
     with contextlib.suppress(ValueError):  # a value marshal cannot keep: parse next time
-        usercache.write_bytes(cached, marshal.dumps(data))
+        usercache.write_bytes(f"{cached}-glyphs.marshal", marshal.dumps(vars(face)[_GLYPH_MAP]))
+        usercache.write_bytes(f"{cached}.marshal", marshal.dumps(data))
     return face
 
 

@@ -151,3 +151,26 @@ def test_a_font_read_from_the_cache_prints_the_same_bytes(tmp_path: Path) -> Non
     )
     assert list((tmp_path / "nkletters" / "fonts").glob("NanumMyeongjo-*.marshal"))
     assert first.stdout == second.stdout and first.stdout.startswith(b"%PDF")
+
+
+def test_a_cached_face_reads_its_glyph_map_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from nkrefugees_letters.pdf.embedding import BatchFont
+    from nkrefugees_letters.resources import fonts_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = str(fonts_dir() / "NanumMyeongjo.ttf")
+    parsed = TTFont("Parsed", path).face
+    BatchFont("First", path, "NK98")  # parses the file and keeps it
+    cached = BatchFont("Second", path, "NK99").face
+    assert "glyphToChar" not in vars(cached)
+    assert cached.charToGlyph == parsed.charToGlyph and cached.charWidths == parsed.charWidths
+    assert cached.glyphToChar == parsed.glyphToChar
+    (entry,) = (tmp_path / "nkletters" / "fonts").glob("NanumMyeongjo-*-glyphs.marshal")
+    entry.write_bytes(b"damaged")
+    again = BatchFont("Third", path, "NK97").face
+    assert again.glyphToChar == parsed.glyphToChar
+    assert again.hmetrics == parsed.hmetrics and again.glyphPos == parsed.glyphPos
