@@ -2,7 +2,8 @@
 
 A template file is a YAML front-matter block between ``---`` lines, then a body in the
 markup of :mod:`.markup`. Each part is compiled once in the sandbox (cached while the
-file is unchanged), remembering the file line it starts on for error messages.
+file is unchanged, and a built-in template's code between processes too, in
+:mod:`.compiled`), remembering the file line it starts on for error messages.
 """
 
 from __future__ import annotations
@@ -204,9 +205,14 @@ def _load_template(path: Path, _key: tuple[object, ...]) -> Template:
         ) from None
     body_line = source[: match.end()].count("\n") + 1
     env = sandbox.environment()
-    fields = {key: _compile(env, text, path, line) for key, (text, line) in sources.items()}
+    # The built-in templates' compiled code is kept between processes (a few entries
+    # per release); a user's own file, or one uploaded to the web page, is compiled anew.
+    keep = path.resolve().parent == templates_dir().resolve()
+    fields = {
+        key: _compile(env, text, path, line, keep=keep) for key, (text, line) in sources.items()
+    }
     sources["body"] = (source[match.end() :], body_line)
-    body = _compile(env, source[match.end() :], path, body_line)
+    body = _compile(env, source[match.end() :], path, body_line, keep=keep)
     return Template(
         name=path.name[: -len(TEMPLATE_SUFFIX)]
         if path.name.endswith(TEMPLATE_SUFFIX)
@@ -232,9 +238,11 @@ def _recipient_lines(front: validation.Fields) -> list[tuple[str, int]]:
     ]
 
 
-def _compile(env: jinja2.Environment, source: str, path: Path, first_line: int) -> jinja2.Template:
+def _compile(
+    env: jinja2.Environment, source: str, path: Path, first_line: int, *, keep: bool
+) -> jinja2.Template:
     try:
-        return compiled.from_string(env, source)
+        return compiled.from_string(env, source) if keep else env.from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         message = exc.message or "invalid syntax"
         hint = ""

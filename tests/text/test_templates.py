@@ -109,3 +109,18 @@ def test_export_never_replaces_a_file_without_force(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("---\nlanguage: en\n")
     # A folder gets the template's own file name.
     assert templates.export_template("appeal.zh", "en", tmp_path) == tmp_path / "appeal.zh.md"
+
+
+def test_only_built_in_templates_keep_their_compiled_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    kept = tmp_path / "cache" / "nkletters" / "jinja"
+    built_in = templates.find_template("appeal", "en")
+    own = tmp_path / "mine.md"
+    own.write_text(built_in.read_text(encoding="utf-8") + "\nMy own words.\n", encoding="utf-8")
+    templates.load_template(own)
+    assert not kept.exists()  # a user's own file, or one uploaded to the web page
+    templates._load_template.cache_clear()  # read the built-in file again, as a new process
+    templates.load_template(built_in)
+    assert len(list(kept.glob("*.marshal"))) >= 5  # body, subject, salutation, closing, lines
