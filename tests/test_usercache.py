@@ -59,3 +59,17 @@ def test_the_digest_names_every_part() -> None:
     assert usercache.digest("a", 1) != usercache.digest("a", 2)
     assert usercache.digest("a", 1) == usercache.digest("a", 1)
     assert len(usercache.digest("x")) == 16
+
+
+def test_a_marshalled_value_reads_back_and_a_damaged_one_is_none(cache: Path) -> None:
+    value = {"widths": [1, 2, 3], "name": "Noto Serif", "pair": (1, "é")}
+    assert usercache.write_marshal("v.marshal", value)
+    assert usercache.read_marshal("v.marshal") == value
+    (cache / "v.marshal").write_bytes(b"\x00not marshal")
+    assert usercache.read_marshal("v.marshal") is None
+    assert usercache.read_marshal("absent.marshal") is None
+
+
+def test_a_value_marshal_refuses_is_not_kept(cache: Path) -> None:
+    assert not usercache.write_marshal("v.marshal", {"path": Path("x")})
+    assert not (cache / "v.marshal").exists()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import marshal
 import re
 from datetime import date
 from pathlib import Path
@@ -73,22 +72,18 @@ def _cache_key(path: Path) -> str:
 
 
 def _read_cache(key: str) -> list[Mission] | None:
-    data = usercache.read_bytes(f"missions-{key}.marshal")
-    if data is None:
+    entries = usercache.read_marshal(f"missions-{key}.marshal")
+    if not isinstance(entries, list):
         return None
     try:
-        # The user's own cache folder, written by nkletters: trusted as Python trusts
-        # its own __pycache__ (marshal too, and several times faster to read than JSON);
-        # only plain data is kept and used.
-        return [_from_cache(entry) for entry in marshal.loads(data)]  # noqa: S302
-    except (EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return [_from_cache(entry) for entry in entries]
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None  # a damaged entry, or one from another version: parse the YAML
 
 
 def _write_cache(key: str, missions: list[Mission]) -> None:
-    with contextlib.suppress(ValueError):  # a value marshal cannot keep: parse next time
-        data = marshal.dumps([_dates_to_text(dataclasses.asdict(m)) for m in missions])
-        usercache.write_bytes(f"missions-{key}.marshal", data)
+    entries = [_dates_to_text(dataclasses.asdict(m)) for m in missions]
+    usercache.write_marshal(f"missions-{key}.marshal", entries)
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -153,11 +153,11 @@ def encoding_plan(texts: Iterable[str]) -> EncodingPlan:
     by_family: dict[Family, set[str]] = {}
     for text in texts:
         printed = clean(text)
-        if printed.isascii():
-            continue  # ASCII is numbered the same in every document already
+        if printed.isascii():  # ASCII is numbered the same in every document already
+            continue
         for char in set(printed):
             if char.isascii() or unicodedata.category(char) in _UNPRINTABLE:
-                continue  # ASCII is numbered the same in every document already
+                continue
             family = family_for(char)
             if family is not None:
                 by_family.setdefault(family, set()).add(char)
@@ -213,6 +213,10 @@ def family_for(char: str) -> Family | None:
 
 _IGNORABLE = frozenset({"Cf"})  # zero-width joiners, BOMs, bidi marks: no glyph to draw
 _UNPRINTABLE = frozenset({"Cs", "Co", "Cn"})
+_FOLDED_SPACE = re.compile(r"[^\S\u3000\u00a0\u202f]+")
+"""A run of white space, folded to one space. The ideographic space (U+3000) is a
+full-width character, not a gap to fold: Japanese writes one after 拝啓. A no-break space
+keeps two words on one line (Su Excelencia)."""
 
 
 def clean(text: str) -> str:
@@ -223,7 +227,7 @@ def clean(text: str) -> str:
     if text.isascii() and text.isprintable():
         # Nothing to replace or drop (printable ASCII has no control or formatting
         # characters), which is most of a letter: only the spaces and quotes.
-        return typographic(re.sub(r"[^\S\u3000\u00a0\u202f]+", " ", text))
+        return typographic(_FOLDED_SPACE.sub(" ", text))
     out = []
     for char in text:
         category = unicodedata.category(char)
@@ -233,10 +237,7 @@ def clean(text: str) -> str:
             continue
         else:
             out.append(char)
-    # The ideographic space (U+3000) is a full-width character, not a gap to fold:
-    # Japanese writes one after 拝啓. A no-break space keeps two words on one line
-    # (Su Excelencia).
-    return typographic(re.sub(r"[^\S\u3000\u00a0\u202f]+", " ", "".join(out)))
+    return typographic(_FOLDED_SPACE.sub(" ", "".join(out)))
 
 
 _QUOTES = (

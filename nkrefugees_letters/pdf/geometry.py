@@ -151,6 +151,10 @@ BLANK_SIGNATURE_COLUMN_MAX = 75
 """The widest a column of a personal letter's blank signature lines may be."""
 SIGNATURE_IMAGE_INSET_PT = 6
 """A signature image is this many points narrower than its column."""
+COLUMN_GAP_PT = 10
+"""Points between side-by-side signature blocks (and receipt-slip lines)."""
+SIGNATURE_ROW_GAP_PT = 5
+"""Points below each row of signature blocks."""
 RECEIPT_SPACE = 11
 """Height (mm) of each line of a receipt slip that the mission fills in by hand."""
 
@@ -304,6 +308,7 @@ LABEL_SHEETS: dict[str, LabelSheet] = {
 
 __all__ = [
     "BLANK_SIGNATURE_COLUMN_MAX",
+    "COLUMN_GAP_PT",
     "ENVELOPES",
     "ENVELOPE_FOR_PAPER",
     "FOLD_MARK_LEFT",
@@ -341,6 +346,7 @@ __all__ = [
     "SENDER_LINE_GAP",
     "SIGNATURE_COLUMN_MAX",
     "SIGNATURE_IMAGE_INSET_PT",
+    "SIGNATURE_ROW_GAP_PT",
     "SIGNING_SPACE",
     "WINDOW_PADDING",
     "Envelope",

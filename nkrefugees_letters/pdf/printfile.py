@@ -17,8 +17,6 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 from .. import output
@@ -30,7 +28,7 @@ from .embedding import EncodingPlan
 from .furniture import Furniture, templates
 from .geometry import PAPERS, RECEIPT_SPACE
 from .letter import fitting
-from .story import block_markup, para, story
+from .story import block_markup, columns_table, para, story
 from .streaming import StreamingDocument
 from .styles import GREY, INK, styles_for
 
@@ -67,18 +65,7 @@ def _receipt_slip(
         ]
         for caption in ("Date", "Name and position", "Signature or stamp")
     ]
-    table = Table([cells], colWidths=[width / 3] * 3, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-            ]
-        )
-    )
-    return [KeepTogether([*slip, table])]
+    return [KeepTogether([*slip, columns_table([cells], [width / 3] * 3)])]
 
 
 class PrintFile:

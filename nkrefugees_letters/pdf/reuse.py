@@ -15,10 +15,7 @@ that compare recorded pages with pages laid out afresh.
 from __future__ import annotations
 
 import calendar
-import contextlib
 import copy
-import gc
-import marshal
 import mmap
 import os
 import time
@@ -92,7 +89,7 @@ def _cached_face(path: Path) -> TTFontFace | None:
     except OSError:
         return None
     cached = f"fonts/{path.stem}-{stat.st_size}-{stat.st_mtime_ns}-rl{reportlab.Version}-2"
-    data = _read_marshal(f"{cached}.marshal")
+    data = usercache.read_marshal(f"{cached}.marshal")
     if not isinstance(data, dict):
         return _parse_and_keep(path, cached)
     try:
@@ -119,29 +116,11 @@ class _CachedFace(TTFontFace):  # type: ignore[misc]  # reportlab has no type hi
     def __getattr__(self, name: str) -> Any:
         if name != _GLYPH_MAP or _GLYPHS_ENTRY not in self.__dict__:
             raise AttributeError(name)
-        found = _read_marshal(self.__dict__[_GLYPHS_ENTRY])
+        found = usercache.read_marshal(self.__dict__[_GLYPHS_ENTRY])
         if not isinstance(found, dict):
             found = getattr(TTFontFace(self.filename), _GLYPH_MAP)
         setattr(self, _GLYPH_MAP, found)
         return found
-
-
-def _read_marshal(name: str) -> Any:
-    """A cache entry written by :func:`_parse_and_keep`, or None."""
-    # A hundred thousand new numbers, none of them garbage: the collector would walk
-    # them again and again as they arrive (a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        # The user's own cache, written by _parse_and_keep, read as Python reads its
-        # own .pyc files from __pycache__ (marshal too); only a dict of data is used.
-        found = usercache.read_bytes(name)
-        return None if found is None else marshal.loads(found)  # noqa: S302
-    except (EOFError, ValueError, TypeError):
-        return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _mapped(path: Path) -> mmap.mmap | bytes:
@@ -172,9 +151,9 @@ def _parse_and_keep(path: Path, cached: str) -> TTFontFace | None:
         data[key] = bytes(data[key])
     data[_NAME_KEYS] = names
     data[_SCALE_KEY] = face._pdfScale(1)  # 1000 / units per em, exactly as reportlab has it
-    with contextlib.suppress(ValueError):  # a value marshal cannot keep: parse next time
-        usercache.write_bytes(f"{cached}-glyphs.marshal", marshal.dumps(vars(face)[_GLYPH_MAP]))
-        usercache.write_bytes(f"{cached}.marshal", marshal.dumps(data))
+    # A value marshal cannot keep is not kept: the file is parsed again next time.
+    usercache.write_marshal(f"{cached}-glyphs.marshal", vars(face)[_GLYPH_MAP])
+    usercache.write_marshal(f"{cached}.marshal", data)
     return face
 
 

@@ -26,9 +26,11 @@ from ..text.lettertext import Block, LetterText
 from . import fonts, reuse
 from .geometry import (
     BLANK_SIGNATURE_COLUMN_MAX,
+    COLUMN_GAP_PT,
     PAPERS,
     SIGNATURE_COLUMN_MAX,
     SIGNATURE_IMAGE_INSET_PT,
+    SIGNATURE_ROW_GAP_PT,
     SIGNING_SPACE,
     WINDOW_PADDING,
     Paper,
@@ -209,6 +211,25 @@ def _blank_signature(styles: Styles, language: str) -> list[list[Flowable]]:
     return [cells]
 
 
+def columns_table(
+    rows: list[list[Any]], widths: list[float], *, bottom_padding: float | None = None
+) -> Table:
+    """Cells side by side, top-aligned and flush left, :data:`COLUMN_GAP_PT` apart: the
+    signature blocks of a letter, the lines of a cover note's receipt slip."""
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # Tables set a cell font even around flowables; keep it an embedded one.
+        ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), COLUMN_GAP_PT),
+    ]
+    if bottom_padding is not None:
+        style.append(("BOTTOMPADDING", (0, 0), (-1, -1), bottom_padding))
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    return table
+
+
 def _signatures(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
     people = letter.signatories
     columns = 2 if not people or len(people) in (2, 4) else min(3, len(people))
@@ -223,19 +244,7 @@ def _signatures(letter: Letter, styles: Styles, width: float) -> list[Flowable]:
         ]
         row += [[]] * (columns - len(row))
         rows.append(row)
-    table = Table(rows, colWidths=[column_width] * columns, hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                # Tables set a cell font even around flowables; keep it an embedded one.
-                ("FONTNAME", (0, 0), (-1, -1), fonts.BODY_FONT),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]
-        )
-    )
+    table = columns_table(rows, [column_width] * columns, bottom_padding=SIGNATURE_ROW_GAP_PT)
     flowables: list[Flowable] = [table]
     if letter.profile.cosigners:
         cosigned = caption("cosigned", "+".join(letter.text.languages))
@@ -365,6 +374,7 @@ __all__ = [
     "address_area",
     "block_markup",
     "caption",
+    "columns_table",
     "height",
     "para",
     "paragraph",

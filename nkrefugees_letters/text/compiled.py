@@ -10,10 +10,8 @@ and the filter names it checks), Jinja2's version and the Python bytecode's.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.util
-import marshal
 import types
 from pathlib import Path
 
@@ -34,25 +32,11 @@ def from_string(env: jinja2.Environment, source: str) -> jinja2.Template:
     if not generator:  # the sandbox's source cannot be read: compile every time
         return env.from_string(source)
     name = f"jinja/{usercache.digest(generator, source)}.marshal"
-    code = _cached(name)
-    if code is None:
+    code = usercache.read_marshal(name)
+    if not isinstance(code, types.CodeType):  # none kept yet, or a damaged entry
         code = env.compile(source)
-        with contextlib.suppress(ValueError):  # a constant marshal cannot keep
-            usercache.write_bytes(name, marshal.dumps(code))
+        usercache.write_marshal(name, code)
     return env.template_class.from_code(env, code, env.make_globals(None))
-
-
-def _cached(name: str) -> types.CodeType | None:
-    data = usercache.read_bytes(name)
-    if data is None:
-        return None
-    try:
-        # The user's own cache folder, written by nkletters: trusted as Python trusts
-        # its own __pycache__. A damaged entry is compiled again.
-        code = marshal.loads(data)  # noqa: S302
-    except (EOFError, ValueError, TypeError):
-        return None
-    return code if isinstance(code, types.CodeType) else None
 
 
 @functools.cache
