@@ -217,47 +217,87 @@ def worker_count(requested: int | None, letters_count: int) -> int:
     return max(1, min(wanted, letters_count))
 
 
+WORKER_LOST = (
+    "a worker process ended before its letters were done (the system may have stopped it "
+    "for want of memory); the letters written are whole, but the print file, envelopes, "
+    "labels and checklist were not written"
+)
+WORKER_LOST_HINT = "run the batch again, with --jobs 1 if it happens again"
+CHUNK = 4
+"""Letters a worker takes at a time: fewer wake the main process more often, more
+leave one worker idle at the end of a batch."""
+
+
 def outcomes(
     state: WorkerState, workers: int
 ) -> Generator[tuple[Outcome, Printed | None], None, None]:
-    """Each letter's outcome, in batch order, from this process or from ``workers``."""
+    """Each letter's outcome, in batch order, from this process or from ``workers``.
+
+    The workers are a ``concurrent.futures.ProcessPoolExecutor``: one thread in this
+    process reads their results as they come, and a worker that dies (the system's
+    out-of-memory killer) ends the batch with :data:`WORKER_LOST`. With
+    ``multiprocessing.Pool`` such a batch waited for ever, and a second thread of the
+    pool woke whenever a result was waiting to be read: while this process was adding
+    a letter to the print file, that thread took the interpreter from it again and
+    again (75 ms of a 600-letter batch).
+    """
     if workers == 1:
         for index in range(len(state.jobs)):
             yield write_letter(state, index)
         return
+    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded fonts, templates and directory with the workers at no cost.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # The workers start with the stop signals blocked, so that none arrives before they
-    # set their own handlers (_start_worker); the pool's threads keep them blocked, so
-    # the signals go to this thread.
+    # set their own handlers (_start_worker); the executor's threads keep them blocked,
+    # so the signals go to this thread.
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    others = set(multiprocessing.active_children())
     # The fonts, templates and directory are shared with the workers copy-on-write;
     # a collection of the garbage in a worker would touch every object and copy the
     # memory they sit in (in a 600-letter batch, half a second of the workers' time).
     gc.freeze()
     try:
-        pool = context.Pool(workers, initializer=_start_worker, initargs=(state,))
+        executor = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(state,)
+        )
+        # With fork, every worker starts at the first letter handed out, here.
+        results = executor.map(_write_one, range(len(state.jobs)), chunksize=CHUNK)
     finally:
         gc.unfreeze()
         if blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     try:
-        yield from pool.imap(_write_one, range(len(state.jobs)), chunksize=4)
-        pool.close()
+        yield from results
+    except BrokenProcessPool:
+        _stop_workers(others)
+        raise LettersError(WORKER_LOST, hint=WORKER_LOST_HINT) from None
     except BaseException:
-        pool.terminate()
+        _stop_workers(others)
         raise
     finally:
-        pool.join()
+        executor.shutdown(wait=True, cancel_futures=True)
         for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
             shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
 
 
+def _stop_workers(others: set[multiprocessing.process.BaseProcess]) -> None:
+    """End this batch's workers now, mid-letter (their unfinished files are in their
+    scratch folders): every child process but ``others``, those there before."""
+    for child in multiprocessing.active_children():
+        if child not in others:
+            child.terminate()
+
+
 __all__ = [
+    "CHUNK",
     "SCRATCH_PREFIX",
+    "WORKER_LOST",
+    "WORKER_LOST_HINT",
     "Outcome",
     "Printed",
     "WorkerState",

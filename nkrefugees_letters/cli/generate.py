@@ -239,11 +239,12 @@ def _generate_batch(
     where = shown(signer_list.path) if signer_list is not None else "signers"
     for bad in plan.bad_rows:
         error(f"{where} {bad}")
-    progress = _Progress(len(plan.jobs), enabled=not cliopts.is_quiet())
+    quiet = cliopts.is_quiet()
+    progress = _Progress(len(plan.jobs), enabled=not quiet)
 
     def on_letter(job: batch.Job, outcome: batch.Outcome) -> None:
         progress.step()
-        if outcome.ok and outcome.path is not None:
+        if outcome.ok and outcome.path is not None and not quiet:
             pages = f"{outcome.pages} page{'s' if outcome.pages != 1 else ''}"
             verb = "would write" if options.dry_run else "wrote"
             progress.clear()

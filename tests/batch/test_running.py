@@ -10,6 +10,7 @@ removes only what it created.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -23,6 +24,8 @@ import pytest
 from click.testing import Result
 
 from nkrefugees_letters import batch, letters, missions
+from nkrefugees_letters.batch import workers
+from nkrefugees_letters.errors import LettersError
 from nkrefugees_letters.pdf.printfile import PrintFile
 from nkrefugees_letters.profile import Profile
 from tests.batch.helpers import (
@@ -112,6 +115,42 @@ def test_interruption_leaves_no_partial_file(tmp_path: Path, iceland: Path, jobs
     left = sorted(p.name for p in (tmp_path / "out").iterdir())
     # Whole letters may stay; no print file, no checklist, no temporary file or folder.
     assert all(name.endswith(".pdf") and name.startswith("2026") for name in left), left
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the patched letter reaches the workers only through fork",
+)
+def test_a_worker_killed_mid_batch_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the system's out-of-memory killer would: the first letter's worker dies.
+    plan, options = iceland_plan(tmp_path, 2)
+    main, real = os.getpid(), workers.write_letter
+
+    def killed(state: workers.WorkerState, index: int, scratch: Path | None = None) -> object:
+        if os.getpid() != main and index == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(state, index, scratch)
+
+    def waited(_signum: int, _frame: object) -> None:
+        raise TimeoutError("the batch is still waiting for its dead worker")
+
+    monkeypatch.setattr(workers, "write_letter", killed)
+    previous = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(60)
+    try:
+        with pytest.raises(LettersError) as caught:
+            batch.run(plan, Profile(), options)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert str(caught.value).startswith(workers.WORKER_LOST)
+    out = tmp_path / "out"
+    assert leftovers(out) == []
+    # No print file, envelopes, labels or checklist: only whole letters may stay.
+    assert all(p.name.startswith("2026") and p.suffix == ".pdf" for p in out.iterdir())
+    assert multiprocessing.active_children() == []
 
 
 def test_summary_lists_a_few_failures_then_counts() -> None:
