@@ -17,6 +17,7 @@ import signal
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .. import letters, output
 from ..errors import LettersError
@@ -128,11 +129,6 @@ def _start_worker(state: WorkerState) -> None:
             os.nice(5)
 
 
-def _write_one(index: int) -> tuple[Outcome, Printed | None]:
-    worker: _Worker = getattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE)
-    return worker.write(index)
-
-
 def _scratch(out_dir: Path, run_id: str) -> Path:
     """This worker's own folder for files being written.
 
@@ -224,55 +220,93 @@ WORKER_LOST = (
 )
 WORKER_LOST_HINT = "run the batch again, with --jobs 1 if it happens again"
 CHUNK = 4
-"""Letters a worker takes at a time: fewer wake the main process more often, more
-leave one worker idle at the end of a batch."""
+"""Letters handed out at a time: fewer wake this process more often, more leave one
+process idle at the end of a batch."""
+AHEAD = 3
+"""Chunks handed to each worker process ahead of the one it is writing."""
+
+Result = tuple[Outcome, Printed | None]
+"""A letter's outcome, and what the batch-wide files need of it."""
 
 
-def outcomes(
-    state: WorkerState, workers: int
-) -> Generator[tuple[Outcome, Printed | None], None, None]:
+def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     """Each letter's outcome, in batch order, from this process or from ``workers``.
 
-    The workers are a ``concurrent.futures.ProcessPoolExecutor``: one thread in this
-    process reads their results as they come, and a worker that dies (the system's
-    out-of-memory killer) ends the batch with :data:`WORKER_LOST`. With
-    ``multiprocessing.Pool`` such a batch waited for ever, and a second thread of the
-    pool woke whenever a result was waiting to be read: while this process was adding
-    a letter to the print file, that thread took the interpreter from it again and
-    again (75 ms of a 600-letter batch).
+    ``workers`` processes write letters, this one among them: ``workers - 1`` worker
+    processes (a ``concurrent.futures.ProcessPoolExecutor``) and this process, which
+    also adds every letter to the print file, envelopes and labels in order. Whenever
+    the next letters in order are not back yet, it writes a later chunk itself rather
+    than wait, so that on two cores two processes share them, not three.
+
+    A worker that dies (the system's out-of-memory killer) ends the batch with
+    :data:`WORKER_LOST`. (With ``multiprocessing.Pool`` such a batch waited for ever,
+    and a second thread of the pool woke whenever a result was waiting to be read:
+    while this process was adding a letter to the print file, that thread took the
+    interpreter from it again and again, 75 ms of a 600-letter batch.)
     """
     if workers == 1:
         for index in range(len(state.jobs)):
             yield write_letter(state, index)
         return
+    from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
+    chunks = _chunks(len(state.jobs), workers)
     methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded fonts, templates and directory with the workers at no cost.
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    executor = ProcessPoolExecutor(
+        workers - 1, mp_context=context, initializer=_start_worker, initargs=(state,)
+    )
+    others = set(multiprocessing.active_children())
+    handed: dict[int, Future[list[Result]]] = {}  # chunks given to the workers
+    here: dict[int, list[Result]] = {}  # chunks this process wrote, not yet yielded
+    free = 0  # the first chunk not yet given to anyone
+
+    def hand_out() -> None:
+        nonlocal free
+        while free < len(chunks) and len(handed) < AHEAD * (workers - 1):
+            handed[free] = executor.submit(_write_chunk, chunks[free])
+            free += 1
+
     # The workers start with the stop signals blocked, so that none arrives before they
     # set their own handlers (_start_worker); the executor's threads keep them blocked,
     # so the signals go to this thread.
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    others = set(multiprocessing.active_children())
     # The fonts, templates and directory are shared with the workers copy-on-write;
     # a collection of the garbage in a worker would touch every object and copy the
     # memory they sit in (in a 600-letter batch, half a second of the workers' time).
-    gc.freeze()
+    mine = _Worker(state)
     try:
-        executor = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker, initargs=(state,)
-        )
-        # With fork, every worker starts at the first letter handed out, here.
-        results = executor.map(_write_one, range(len(state.jobs)), chunksize=CHUNK)
-    finally:
-        gc.unfreeze()
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-    try:
-        yield from results
+        gc.freeze()
+        try:
+            hand_out()  # with fork, the workers start at the first chunk handed out
+        finally:
+            gc.unfreeze()
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number in range(len(chunks)):
+            while number not in here:
+                future = handed[number]
+                if future.done():
+                    here[number] = future.result()
+                    del handed[number]
+                    break
+                spare = _spare_chunk(handed, free, len(chunks))
+                if spare is None:
+                    here[number] = future.result()
+                    del handed[number]
+                    break
+                if spare == free:
+                    free += 1
+                else:
+                    del handed[spare]  # cancelled before a worker took it
+                here[spare] = [mine.write(index) for index in chunks[spare]]
+                hand_out()
+            yield from here.pop(number)
+            hand_out()
     except BrokenProcessPool:
         _stop_workers(others)
         raise LettersError(WORKER_LOST, hint=WORKER_LOST_HINT) from None
@@ -283,6 +317,32 @@ def outcomes(
         executor.shutdown(wait=True, cancel_futures=True)
         for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
             shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
+
+
+def _chunks(count: int, workers: int) -> list[range]:
+    """The letters in chunks of CHUNK, the last few one at a time: what a worker has in
+    hand when this process runs out of letters is then a letter or two, not chunks."""
+    last = max(0, count - 2 * CHUNK * workers)
+    return [range(start, min(start + CHUNK, last)) for start in range(0, last, CHUNK)] + [
+        range(index, index + 1) for index in range(last, count)
+    ]
+
+
+def _spare_chunk(handed: dict[int, Any], free: int, total: int) -> int | None:
+    """A chunk this process can write while it waits: the next one nobody has, else the
+    last one handed out that no worker has begun (cancelled), else None."""
+    if free < total:
+        return free
+    for number in sorted(handed, reverse=True):
+        if handed[number].cancel():
+            return number
+    return None
+
+
+def _write_chunk(indices: range) -> list[Result]:
+    """In a worker process: write the letters ``indices``."""
+    worker: _Worker = getattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE)
+    return [worker.write(index) for index in indices]
 
 
 def _stop_workers(others: set[multiprocessing.process.BaseProcess]) -> None:

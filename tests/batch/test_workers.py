@@ -1,21 +1,27 @@
 """Batch workers (nkrefugees_letters/batch/workers.py): a letter's failure stays that letter's,
-a logo sent once still reaches every page, worker folders are cleaned up, and workers end
-with their parent."""
+a logo sent once still reaches every page, worker folders are cleaned up, workers end
+with their parent, and the main process and its workers share a batch in order."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
 import pypdf
 import pytest
 from click.testing import Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkrefugees_letters import batch
+from nkrefugees_letters.batch import workers
 from nkrefugees_letters.profile import Profile
 from tests.batch.helpers import (
     assert_pdfs_open,
@@ -144,3 +150,66 @@ def _gone(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the patched letter reaches the workers only through fork",
+)
+def test_the_main_process_and_a_worker_share_the_letters_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan, options = iceland_plan(tmp_path, 2)
+    state = workers.WorkerState(
+        plan.jobs * 40, Profile(), options.letter, tmp_path / "out", dry_run=True
+    )
+
+    def who(_state: workers.WorkerState, index: int, _scratch: Path | None = None) -> object:
+        time.sleep(0.002)  # as if laying a letter out
+        return workers.Outcome(index, None, error=str(os.getpid())), None
+
+    monkeypatch.setattr(workers, "write_letter", who)
+    results = list(workers.outcomes(state, 2))
+    assert [outcome.index for outcome, _ in results] == list(range(len(state.jobs)))
+    writers = {outcome.error for outcome, _ in results}
+    assert str(os.getpid()) in writers and len(writers) == 2
+    assert multiprocessing.active_children() == []
+
+
+def test_two_processes_write_the_batch_one_would(tmp_path: Path) -> None:
+    rows = [[f"Signer {n}", "Volunteer", "Seoul", "", ""] for n in range(30)]
+    rows += [[f"Signer {n}", "", "London", "", ""] for n in range(30, 45)]
+    path = signers_file(tmp_path, rows)
+    outputs = {}
+    for jobs in ("1", "2"):  # each batch in a process of its own, as a user runs them
+        out = tmp_path / f"out-{jobs}"
+        subprocess.run(
+            [
+                sys.executable, "-m", "nkrefugees_letters", "generate", "--signers", str(path),
+                "--date", FIXED_DATE, "--jobs", jobs, "--quiet", "--out", str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert len(outputs["1"]) == 45 + 5  # the letters; print file, envelopes, labels, checklist (CSV, JSON)
+    assert outputs["1"] == outputs["2"]
+
+
+@given(st.integers(0, 500), st.integers(2, 8))
+def test_chunks_cover_the_batch_once_in_order_and_end_one_by_one(count: int, jobs: int) -> None:
+    chunks = workers._chunks(count, jobs)
+    assert [index for chunk in chunks for index in chunk] == list(range(count))
+    assert all(1 <= len(chunk) <= workers.CHUNK for chunk in chunks)
+    assert all(len(chunk) == 1 for chunk in chunks[-min(count, 2 * workers.CHUNK * jobs) :])
+
+
+def test_a_spare_chunk_is_the_next_free_one_else_the_last_not_begun() -> None:
+    begun: Future[None] = Future()
+    assert begun.set_running_or_notify_cancel()
+    waiting: Future[None] = Future()
+    handed = {5: begun, 6: waiting}
+    assert workers._spare_chunk(handed, free=7, total=9) == 7
+    assert workers._spare_chunk(handed, free=9, total=9) == 6
+    assert waiting.cancelled()
+    assert workers._spare_chunk({5: begun}, free=9, total=9) is None

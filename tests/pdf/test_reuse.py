@@ -173,4 +173,48 @@ def test_a_cached_face_reads_its_glyph_map_only_when_asked(
     entry.write_bytes(b"damaged")
     again = BatchFont("Third", path, "NK97").face
     assert again.glyphToChar == parsed.glyphToChar
-    assert again.hmetrics == parsed.hmetrics and again.glyphPos == parsed.glyphPos
+    assert list(again.hmetrics) == parsed.hmetrics and list(again.glyphPos) == parsed.glyphPos
+
+
+def test_a_cached_face_subsets_the_font_as_a_parsed_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its glyph metrics and positions are arrays, not reportlab's lists of numbers.
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from nkrefugees_letters.pdf.embedding import BatchFont
+    from nkrefugees_letters.resources import fonts_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = str(fonts_dir() / "DroidSansFallbackFull.ttf")
+    parsed = TTFont("Parsed", path).face
+    BatchFont("First", path, "NK96")  # parses the file and keeps it
+    cached = BatchFont("Second", path, "NK95").face
+    assert not isinstance(cached.hmetrics, list)
+    assert len(cached.hmetrics) == len(parsed.hmetrics)
+    assert cached.hmetrics[len(parsed.hmetrics) - 1] == parsed.hmetrics[-1]
+    with pytest.raises(IndexError):
+        cached.hmetrics[len(parsed.hmetrics)]
+    codes = [0, *map(ord, "北朝鮮難民を救え 救援 ABC, 123")]
+    assert cached.makeSubset(codes) == parsed.makeSubset(codes)
+
+
+def test_a_font_entry_of_another_version_is_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from nkrefugees_letters import usercache
+    from nkrefugees_letters.pdf.embedding import BatchFont
+    from nkrefugees_letters.resources import fonts_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = str(fonts_dir() / "NanumMyeongjo.ttf")
+    BatchFont("First", path, "NK94")
+    (entry,) = (tmp_path / "nkletters" / "fonts").glob("NanumMyeongjo-*-3.marshal")
+    kept = usercache.read_marshal(f"fonts/{entry.name}")
+    assert isinstance(kept, dict)
+    del kept["nkletters hmetrics"]
+    usercache.write_marshal(f"fonts/{entry.name}", kept)
+    again = BatchFont("Second", path, "NK93").face
+    assert again.hmetrics == TTFont("Parsed", path).face.hmetrics
