@@ -2,17 +2,23 @@
 
 A batch's print file holds thousands of pages, and reportlab keeps every page of a
 document in memory until it saves. This document writes each finished page and its
-content stream at once and keeps only its object number; fonts, which grow as new
-characters appear, are written once at the end. Only a batch's files use it.
+content stream at once and keeps only its object number and where it starts in the file
+(an array, not reportlab's three dictionaries: a batch's three documents number six
+objects a letter); fonts, which grow as new characters appear, are written once at the
+end. Only a batch's files use it.
 """
 
 from __future__ import annotations
 
+from array import array
 from typing import Any, BinaryIO
 
 from reportlab.pdfbase import pdfdoc
 
 from . import reuse
+
+XREF_LINES = 4096
+"""Lines of the cross-reference table formatted at a time."""
 
 
 class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
@@ -23,7 +29,8 @@ class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.out = handle
         self.offset = 0
-        self.emitted: set[str] = set()
+        self.offsets = array("Q")
+        """Where each object starts in the file, by object number: 0 until written."""
         self.started = False
 
     def write_out(self, data: bytes) -> int:
@@ -33,13 +40,21 @@ class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
         self.offset += len(data)
         return start
 
+    def written(self, number: int) -> bool:
+        """True once the object numbered ``number`` is in the file."""
+        return number < len(self.offsets) and self.offsets[number] != 0
+
     def emit(self, name: str) -> None:
         """Write the object registered as ``name`` now, and forget it."""
+        number = self.idToObjectNumberAndVersion[name][0]
         offset = self.write_out(pdfdoc.PDFIndirectObject(name, self.idToObject[name]).format(self))
-        self.idToOffset[name] = offset
-        self.emitted.add(name)
-        # Keep the name registered (later references check it) but drop the object.
+        if len(self.offsets) <= number:
+            self.offsets.extend([0] * (number + 1 - len(self.offsets)))
+        self.offsets[number] = offset
+        # Keep the name and its number registered (later references need them) but drop
+        # the object, and the number's way back to the name.
         self.idToObject[name] = None
+        del self.numberToId[number]
 
     def begin(self) -> None:
         """Write the file's header and the document information."""
@@ -61,8 +76,8 @@ class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
         self.emit(name)
         # Formatting the page registered its content stream: write that too.
         for number in range(before + 1, self.objectcounter + 1):
-            other = self.numberToId[number]
-            if other not in self.emitted and isinstance(self.idToObject[other], pdfdoc.PDFStream):
+            other = self.numberToId.get(number)  # None: written already (the page)
+            if other is not None and isinstance(self.idToObject[other], pdfdoc.PDFStream):
                 self.emit(other)
         self.Pages.pages[-1] = pdfdoc.PDFObjectReference(name)
 
@@ -74,14 +89,15 @@ class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
         self.Reference(self.info)
         counter = 0
         # Formatting an object may register new ones: walk the numbers until none is left.
-        while counter + 1 in self.numberToId:
+        while counter < self.objectcounter:
             counter += 1
-            name = self.numberToId[counter]
-            if name not in self.emitted:
-                self.emit(name)
-        xref = pdfdoc.PDFCrossReferenceTable()
-        xref.addsection(0, [self.numberToId[n] for n in range(1, counter + 1)])
-        start = self.write_out(xref.format(self))
+            if not self.written(counter):
+                self.emit(self.numberToId[counter])
+        # The cross-reference table, as reportlab writes it: 20 bytes an object.
+        start = self.write_out(f"xref\n0 {counter + 1}\n0000000000 65535 f \n".encode())
+        for first in range(1, counter + 1, XREF_LINES):
+            numbers = range(first, min(first + XREF_LINES, counter + 1))
+            self.write_out("".join(f"{self.offsets[n]:010d} 00000 n \n" for n in numbers).encode())
         trailer = pdfdoc.PDFTrailer(
             startxref=start,
             Size=counter + 1,
@@ -93,4 +109,4 @@ class StreamingDocument(pdfdoc.PDFDocument):  # type: ignore[misc]
         return b""  # everything is already in the file
 
 
-__all__ = ["StreamingDocument"]
+__all__ = ["XREF_LINES", "StreamingDocument"]

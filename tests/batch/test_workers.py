@@ -192,7 +192,9 @@ def test_two_processes_write_the_batch_one_would(tmp_path: Path) -> None:
             capture_output=True,
         )  # fmt: skip
         outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert len(outputs["1"]) == 45 + 5  # the letters; print file, envelopes, labels, checklist (CSV, JSON)
+    assert (
+        len(outputs["1"]) == 45 + 5
+    )  # the letters; print file, envelopes, labels, checklist (CSV, JSON)
     assert outputs["1"] == outputs["2"]
 
 
