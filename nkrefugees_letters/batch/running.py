@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Generator
+import time
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ def run(
 
     A letter that fails does not stop the others. Ctrl-C stops the run: the letters
     already written stay (each is whole), the batch-wide files are not written, and the
-    report says ``interrupted``.
+    report says ``interrupted``; its ``written`` counts every letter whose file this run
+    wrote, those a worker had finished but not yet reported included.
     """
     failures = [Failure(f"row {bad.row}", bad.reason) for bad in plan.bad_rows]
     if not plan.jobs:
@@ -82,11 +84,13 @@ def _run(
     options: BatchOptions,
     on_letter: Callable[[Job, Outcome], None] | None,
 ) -> BatchReport:
-    written = 0
+    written = reported = 0
+    started = time.time_ns() - CLOCK_TICK_NS
     outcomes = workers.outcomes(state, workers.worker_count(options.jobs, len(plan.jobs)))
     try:
         try:
             for outcome, printed in outcomes:
+                reported += 1
                 job = plan.jobs[outcome.index]
                 if outcome.ok:
                     written += 1
@@ -103,11 +107,31 @@ def _run(
             raise
     except KeyboardInterrupt:
         _stop(outcomes, files)
+        if not options.dry_run:
+            written += _written_since(plan.jobs[reported:], plan.out_dir, started)
         return BatchReport(written, tuple(failures), interrupted=True)
     except BaseException:
         _stop(outcomes, files)
         raise
     return BatchReport(written, tuple(failures), tuple(paths), pages, blanks)
+
+
+CLOCK_TICK_NS = 50_000_000
+"""How far a file's time may lag the clock: the kernel stamps files with a clock read
+once a tick (a few milliseconds)."""
+
+
+def _written_since(jobs: Sequence[Job], out_dir: Path, since: int) -> int:
+    """How many of ``jobs`` have their letter written at or after ``since`` (ns): letters
+    a worker finished before the run was stopped, but had not yet reported."""
+    count = 0
+    for job in jobs:
+        try:
+            if (out_dir / job.file_name).stat().st_mtime_ns >= since:
+                count += 1
+        except OSError:
+            continue  # not written
+    return count
 
 
 def _stop(outcomes: Generator[Any, None, None], files: BatchFiles | None) -> None:

@@ -17,7 +17,6 @@ import signal
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .. import letters, output
 from ..errors import LettersError
@@ -112,13 +111,14 @@ the one thing there is exactly one of in each process (not a module global)."""
 
 def _start_worker(state: WorkerState) -> None:
     setattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE, _Worker(state))
-    # Ctrl-C is for the main process: it stops the batch and cleans up. SIGTERM (how
-    # the main process stops its workers) and SIGHUP end a worker at once, quietly, and
-    # so does its parent's death: an orphan would only print BrokenPipeError tracebacks.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
+    # Ctrl-C, SIGTERM and SIGHUP are for the main process: it stops the batch, lets its
+    # workers finish the letters in hand and cleans up. A worker ended by a signal could
+    # stop halfway through sending a letter back, and the main process would wait for
+    # the rest of it for ever. The main process's death ends a worker at once (an
+    # orphan would only print BrokenPipeError tracebacks).
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
     _die_with_parent(state.parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in outcomes
@@ -154,7 +154,7 @@ def _die_with_parent(parent: int) -> None:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent and os.getppid() != parent:  # it died before the line above
         os._exit(1)
 
@@ -238,8 +238,13 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     the next letters in order are not back yet, it writes a later chunk itself rather
     than wait, so that on two cores two processes share them, not three.
 
-    A worker that dies (the system's out-of-memory killer) ends the batch with
-    :data:`WORKER_LOST`. (With ``multiprocessing.Pool`` such a batch waited for ever,
+    A stop (Ctrl-C, SIGTERM, an error) lets the workers finish the letters in hand and
+    end; no signal is sent to them, since a worker ended mid-letter could leave this
+    process waiting for the rest of its result. A worker that dies (the system's
+    out-of-memory killer) ends the batch with :data:`WORKER_LOST`, unless it dies halfway
+    through sending letters back: then this process waits for the rest, as with any
+    executor of the standard library. (With
+    ``multiprocessing.Pool`` such a batch waited for ever,
     and a second thread of the pool woke whenever a result was waiting to be read:
     while this process was adding a letter to the print file, that thread took the
     interpreter from it again and again, 75 ms of a 600-letter batch.)
@@ -258,7 +263,6 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     executor = ProcessPoolExecutor(
         workers - 1, mp_context=context, initializer=_start_worker, initargs=(state,)
     )
-    others = set(multiprocessing.active_children())
     handed: dict[int, Future[list[Result]]] = {}  # chunks given to the workers
     here: dict[int, list[Result]] = {}  # chunks this process wrote, not yet yielded
     free = 0  # the first chunk not yet given to anyone
@@ -275,11 +279,11 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    # The fonts, templates and directory are shared with the workers copy-on-write;
-    # a collection of the garbage in a worker would touch every object and copy the
-    # memory they sit in (in a 600-letter batch, half a second of the workers' time).
     mine = _Worker(state)
     try:
+        # The fonts, templates and directory are shared with the workers copy-on-write;
+        # a collection of the garbage in a worker would touch every object and copy the
+        # memory they sit in (in a 600-letter batch, half a second of the workers' time).
         gc.freeze()
         try:
             hand_out()  # with fork, the workers start at the first chunk handed out
@@ -290,30 +294,20 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
         for number in range(len(chunks)):
             while number not in here:
                 future = handed[number]
-                if future.done():
+                if future.done() or free == len(chunks):  # else write one meanwhile
                     here[number] = future.result()
                     del handed[number]
-                    break
-                spare = _spare_chunk(handed, free, len(chunks))
-                if spare is None:
-                    here[number] = future.result()
-                    del handed[number]
-                    break
-                if spare == free:
-                    free += 1
                 else:
-                    del handed[spare]  # cancelled before a worker took it
-                here[spare] = [mine.write(index) for index in chunks[spare]]
-                hand_out()
+                    spare, free = free, free + 1
+                    here[spare] = [mine.write(index) for index in chunks[spare]]
+                    hand_out()
             yield from here.pop(number)
             hand_out()
-    except BrokenProcessPool:
-        _stop_workers(others)
+    except BrokenProcessPool:  # the executor has stopped the other workers
         raise LettersError(WORKER_LOST, hint=WORKER_LOST_HINT) from None
-    except BaseException:
-        _stop_workers(others)
-        raise
     finally:
+        # Stopped or done, the workers finish the letters in hand (a chunk or two) and
+        # end; none is left waiting.
         executor.shutdown(wait=True, cancel_futures=True)
         for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
             shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
@@ -328,29 +322,10 @@ def _chunks(count: int, workers: int) -> list[range]:
     ]
 
 
-def _spare_chunk(handed: dict[int, Any], free: int, total: int) -> int | None:
-    """A chunk this process can write while it waits: the next one nobody has, else the
-    last one handed out that no worker has begun (cancelled), else None."""
-    if free < total:
-        return free
-    for number in sorted(handed, reverse=True):
-        if handed[number].cancel():
-            return number
-    return None
-
-
 def _write_chunk(indices: range) -> list[Result]:
     """In a worker process: write the letters ``indices``."""
     worker: _Worker = getattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE)
     return [worker.write(index) for index in indices]
-
-
-def _stop_workers(others: set[multiprocessing.process.BaseProcess]) -> None:
-    """End this batch's workers now, mid-letter (their unfinished files are in their
-    scratch folders): every child process but ``others``, those there before."""
-    for child in multiprocessing.active_children():
-        if child not in others:
-            child.terminate()
 
 
 __all__ = [

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 
@@ -204,14 +203,3 @@ def test_chunks_cover_the_batch_once_in_order_and_end_one_by_one(count: int, job
     assert [index for chunk in chunks for index in chunk] == list(range(count))
     assert all(1 <= len(chunk) <= workers.CHUNK for chunk in chunks)
     assert all(len(chunk) == 1 for chunk in chunks[-min(count, 2 * workers.CHUNK * jobs) :])
-
-
-def test_a_spare_chunk_is_the_next_free_one_else_the_last_not_begun() -> None:
-    begun: Future[None] = Future()
-    assert begun.set_running_or_notify_cancel()
-    waiting: Future[None] = Future()
-    handed = {5: begun, 6: waiting}
-    assert workers._spare_chunk(handed, free=7, total=9) == 7
-    assert workers._spare_chunk(handed, free=9, total=9) == 6
-    assert waiting.cancelled()
-    assert workers._spare_chunk({5: begun}, free=9, total=9) is None
