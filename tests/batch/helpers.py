@@ -4,6 +4,7 @@ back, signer files, and nkletters run in a process of its own."""
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pypdf
+import pytest
 
 from nkrefugees_letters import batch, letters, missions
 from nkrefugees_letters.pdf import layout
@@ -142,3 +144,10 @@ def iceland_plan(tmp_path: Path, jobs: int) -> tuple[batch.Plan, batch.BatchOpti
 
 def letters_in(folder: Path, day: str) -> int:
     return len(list(folder.glob(f"{day}_*.pdf")))
+
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="a patched letter reaches the workers only through fork",
+)
+"""For tests that patch the library in this process and count on its workers to share it."""

@@ -37,6 +37,7 @@ from tests.batch.helpers import (
     iceland_plan,
     leftovers,
     letters_in,
+    needs_fork,
     nkletters,
 )
 from tests.conftest import FIXED_DATE, pdf_pages
@@ -118,10 +119,7 @@ def test_interruption_leaves_no_partial_file(tmp_path: Path, iceland: Path, jobs
     assert report.written == len(left) >= 1
 
 
-@pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(),
-    reason="the patched letter reaches the workers only through fork",
-)
+@needs_fork
 def test_a_worker_killed_mid_batch_is_one_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,6 +29,7 @@ from tests.batch.helpers import (
     iceland_plan,
     leftovers,
     letters_in,
+    needs_fork,
     nkletters,
     signers_file,
 )
@@ -151,10 +152,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
-@pytest.mark.skipif(
-    "fork" not in multiprocessing.get_all_start_methods(),
-    reason="the patched letter reaches the workers only through fork",
-)
+@needs_fork
 def test_the_main_process_and_a_worker_share_the_letters_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ import dataclasses
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -153,19 +154,29 @@ def test_a_font_read_from_the_cache_prints_the_same_bytes(tmp_path: Path) -> Non
     assert first.stdout == second.stdout and first.stdout.startswith(b"%PDF")
 
 
-def test_a_cached_face_reads_its_glyph_map_only_when_asked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _parsed_and_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, font_file: str
+) -> tuple[str, Any, Any]:
+    """A bundled font's path, its face as reportlab parses it, and as read from a cache
+    (the first BatchFont parses the file and keeps it, the second reads it back)."""
     from reportlab.pdfbase.ttfonts import TTFont
 
     from nkrefugees_letters.pdf.embedding import BatchFont
     from nkrefugees_letters.resources import fonts_dir
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = str(fonts_dir() / "NanumMyeongjo.ttf")
+    path = str(fonts_dir() / font_file)
     parsed = TTFont("Parsed", path).face
-    BatchFont("First", path, "NK98")  # parses the file and keeps it
-    cached = BatchFont("Second", path, "NK99").face
+    BatchFont(f"First {font_file}", path, "NK98")
+    return path, parsed, BatchFont(f"Second {font_file}", path, "NK99").face
+
+
+def test_a_cached_face_reads_its_glyph_map_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nkrefugees_letters.pdf.embedding import BatchFont
+
+    path, parsed, cached = _parsed_and_cached(tmp_path, monkeypatch, "NanumMyeongjo.ttf")
     assert "glyphToChar" not in vars(cached)
     assert cached.charToGlyph == parsed.charToGlyph and cached.charWidths == parsed.charWidths
     assert cached.glyphToChar == parsed.glyphToChar
@@ -180,16 +191,7 @@ def test_a_cached_face_subsets_the_font_as_a_parsed_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its glyph metrics and positions are arrays, not reportlab's lists of numbers.
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from nkrefugees_letters.pdf.embedding import BatchFont
-    from nkrefugees_letters.resources import fonts_dir
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = str(fonts_dir() / "DroidSansFallbackFull.ttf")
-    parsed = TTFont("Parsed", path).face
-    BatchFont("First", path, "NK96")  # parses the file and keeps it
-    cached = BatchFont("Second", path, "NK95").face
+    _, parsed, cached = _parsed_and_cached(tmp_path, monkeypatch, "DroidSansFallbackFull.ttf")
     assert not isinstance(cached.hmetrics, list)
     assert len(cached.hmetrics) == len(parsed.hmetrics)
     assert cached.hmetrics[len(parsed.hmetrics) - 1] == parsed.hmetrics[-1]
