@@ -136,7 +136,7 @@ def _written_since(jobs: Sequence[Job], out_dir: Path, since: int) -> int:
 
 def _stop(outcomes: Generator[Any, None, None], files: BatchFiles | None) -> None:
     """Stop the workers and remove every temporary file this run made, and only those."""
-    outcomes.close()  # stops the workers; their folders go with them (see workers.outcomes)
+    outcomes.close()  # the workers finish the letters in hand and end (workers.outcomes)
     if files is not None:
         files.discard()
     output.discard_unfinished()

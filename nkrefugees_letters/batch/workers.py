@@ -243,10 +243,9 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     process waiting for the rest of its result. A worker that dies (the system's
     out-of-memory killer) ends the batch with :data:`WORKER_LOST`, unless it dies halfway
     through sending letters back: then this process waits for the rest, as with any
-    executor of the standard library. (With
-    ``multiprocessing.Pool`` such a batch waited for ever,
-    and a second thread of the pool woke whenever a result was waiting to be read:
-    while this process was adding a letter to the print file, that thread took the
+    executor of the standard library. (With ``multiprocessing.Pool`` such a batch waited
+    for ever, and a second thread of the pool woke whenever a result was waiting to be
+    read: while this process was adding a letter to the print file, that thread took the
     interpreter from it again and again, 75 ms of a 600-letter batch.)
     """
     if workers == 1:
@@ -310,7 +309,7 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
         # end; none is left waiting.
         executor.shutdown(wait=True, cancel_futures=True)
         for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
-            shutil.rmtree(scratch, ignore_errors=True)  # empty unless a worker was stopped
+            shutil.rmtree(scratch, ignore_errors=True)  # empty unless a process died
 
 
 def _chunks(count: int, workers: int) -> list[range]:
