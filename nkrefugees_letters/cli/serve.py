@@ -11,7 +11,9 @@ import contextlib
 import os
 import secrets
 import signal
+import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,35 +155,103 @@ def _run_workers(
     They fork from this one after the app is made (its directory and fonts are shared
     copy-on-write) and before any thread is started. A batch's state is in its folder,
     so any worker can show its progress and send its kit.
+
+    This process decides when they stop (:func:`_stop_workers`). A worker ignores
+    Ctrl-C, which a terminal sends to every process of the group, and stops on the
+    SIGTERM this one sends it: a worker started in the background ignores SIGINT from
+    birth (a shell starts background commands so), and was never stopped by it.
     """
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            code = 0
-            try:
-                app.extensions["nkletters"].suggestions.start()
-                _run(app, listening, threads)
-            except BaseException:
-                code = 1
-            finally:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches us twice
-                app.extensions["nkletters"].jobs.close()
-                os._exit(code)
-        children.append(pid)
-    listening.close()
-    if open_url:  # only now: no thread may run in a process that forks
-        threading.Timer(0.5, webbrowser.open, args=(open_url,)).start()
+    # No stop signal may reach a worker before it has set its own handlers, nor this
+    # process before it knows every worker it must stop.
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    children: list[int] = []
     try:
-        for pid in children:
-            os.waitpid(pid, 0)
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                _serve_as_worker(app, listening, threads)
+            children.append(pid)
+        listening.close()
+        if open_url:  # only now: no thread may run in a process that forks
+            threading.Timer(0.5, webbrowser.open, args=(open_url,)).start()
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        while children:
+            os.waitpid(children[0], 0)
+            del children[0]  # ended and reaped: its number may be another process's now
     except KeyboardInterrupt:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGINT)  # each removes its batches' folders
-        for pid in children:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+        _stop_workers(children)
+    except BaseException:
+        _stop_workers(children)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-__all__ = ["ANY_ADDRESS", "DEFAULT_HOST", "DEFAULT_PORT", "THREADS", "serve"]
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+STOP_GRACE_SECONDS = 20.0
+"""How long the workers have to answer the requests in hand and remove their batches'
+folders once told to stop; a worker still running then is killed."""
+_STOP_POLL_SECONDS = 0.05
+
+
+def _serve_as_worker(
+    app: Any, listening: socket.socket, threads: int
+) -> None:  # pragma: no cover - runs in the child
+    """A worker process's whole life: serve until SIGTERM, clean up, end."""
+
+    def stop(_signal: int, _frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleaning up
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process's to act on
+    signal.signal(signal.SIGTERM, stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    code = 0
+    try:
+        app.extensions["nkletters"].suggestions.start()
+        _run(app, listening, threads)
+    except BaseException:
+        code = 1
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        app.extensions["nkletters"].jobs.close()
+        os._exit(code)
+
+
+def _stop_workers(children: list[int]) -> None:
+    """Send each worker SIGTERM and wait for it; one that has not ended within
+    :data:`STOP_GRACE_SECONDS` is killed, and the stop is an error saying so."""
+    for signum in _STOP_SIGNALS:  # a second Ctrl-C must not cut the wait short
+        signal.signal(signum, signal.SIG_IGN)
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)  # each removes its batches' folders
+    waiting = set(children)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while waiting and time.monotonic() < deadline:
+        for pid in list(waiting):
+            try:
+                ended, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                ended = pid
+            if ended:
+                waiting.discard(pid)
+        if waiting:
+            time.sleep(_STOP_POLL_SECONDS)
+    if not waiting:
+        return
+    for pid in waiting:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    from ..web.jobs import FOLDER_PREFIX
+
+    raise click.ClickException(
+        f"{len(waiting)} server process(es) had not stopped {STOP_GRACE_SECONDS:g} s after "
+        "being told to, so they were killed; their batches' folders may remain in "
+        f"{tempfile.gettempdir()} ({FOLDER_PREFIX}*), and are safe to delete"
+    )
+
+
+__all__ = ["ANY_ADDRESS", "DEFAULT_HOST", "DEFAULT_PORT", "STOP_GRACE_SECONDS", "THREADS", "serve"]

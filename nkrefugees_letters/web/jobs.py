@@ -420,4 +420,13 @@ def _zip(kit: Path, target: Path) -> None:
     shutil.rmtree(kit, ignore_errors=True)
 
 
-__all__ = ["KIT_LIFETIME", "BatchRequest", "Job", "Jobs", "Progress", "owner_key", "run_batch"]
+__all__ = [
+    "FOLDER_PREFIX",
+    "KIT_LIFETIME",
+    "BatchRequest",
+    "Job",
+    "Jobs",
+    "Progress",
+    "owner_key",
+    "run_batch",
+]

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import io
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
+import uuid
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import click
+import pytest
 from click.testing import CliRunner
 
 from nkrefugees_letters.cli import cli
 from tests.web.conftest import (
     SIGNERS,
 )
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="serve --workers forks")
 
 # --- the serve command ------------------------------------------------------------------
 
@@ -60,16 +73,10 @@ def test_serve_with_a_broken_profile_says_where(tmp_path: Path) -> None:
     assert f"{broken}:2: organisation.nmae: unknown field" in result.stderr
 
 
-def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path) -> None:
-    import http.cookiejar
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
-    import uuid
-
+def _start_server(tmp_path: Path, *, sigint: Any) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """``nkletters serve --workers 2`` on a free port, started with SIGINT as ``sigint``
+    (SIG_DFL: from a terminal; SIG_IGN: in the background, as a shell starts it), once
+    it answers; its address, and the folder it keeps batches in."""
     root = Path(__file__).resolve().parents[2]
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -78,20 +85,34 @@ def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path)
     server_tmp.mkdir()
     env = {**os.environ, "PYTHONPATH": str(root), "TMPDIR": str(server_tmp)}
     command = [sys.executable, "-m", "nkrefugees_letters", "serve", "--port", str(port)]
-    server = subprocess.Popen([*command, "--workers", "2"], env=env, cwd=tmp_path)
+    server = subprocess.Popen(
+        [*command, "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
     url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=2).close()
+            return server, url, server_tmp
+        except OSError:
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.1)
+
+
+def _batch_folders(server_tmp: Path) -> list[str]:
+    return [p.name for p in server_tmp.iterdir() if p.name.startswith("nkletters")]
+
+
+@needs_fork
+def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path) -> None:
+    server, url, server_tmp = _start_server(tmp_path, sigint=signal.SIG_DFL)
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                opener.open(f"{url}/health", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None
-                time.sleep(0.1)
         for _ in range(6):
             with opener.open(f"{url}/letter.pdf?city=Chicago", timeout=30) as answer:
                 assert answer.read(4) == b"%PDF"
@@ -125,6 +146,53 @@ def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path)
         kit = opener.open(f"{progress}/kit.zip", timeout=60).read()
         assert "all-letters.pdf" in zipfile.ZipFile(io.BytesIO(kit)).namelist()
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGINT)  # Ctrl-C
         assert server.wait(timeout=30) == 0
-    assert [p.name for p in server_tmp.iterdir() if p.name.startswith("nkletters")] == []
+    assert _batch_folders(server_tmp) == []
+
+
+@needs_fork
+def test_serve_started_in_the_background_stops_on_sigterm(tmp_path: Path) -> None:
+    # A shell starts a background command with SIGINT ignored, and its workers inherit
+    # that: they used to be sent SIGINT, ignore it, and be waited for for ever.
+    server, url, server_tmp = _start_server(tmp_path, sigint=signal.SIG_IGN)
+    try:
+        with urllib.request.urlopen(f"{url}/letter.pdf?city=Chicago", timeout=30) as answer:
+            assert answer.read(4) == b"%PDF"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+    assert _batch_folders(server_tmp) == []
+
+
+@needs_fork
+def test_a_server_process_that_will_not_stop_is_killed_and_said_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nkrefugees_letters.cli import serve
+
+    ready, ready_writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child: a worker deaf to SIGTERM
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        os.write(ready_writer, b"!")
+        time.sleep(60)
+        os._exit(0)
+    os.close(ready_writer)
+    assert os.read(ready, 1) == b"!"
+    os.close(ready)
+    monkeypatch.setattr(serve, "STOP_GRACE_SECONDS", 0.5)
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    started = time.monotonic()
+    try:
+        with pytest.raises(click.ClickException) as raised:
+            serve._stop_workers([pid])
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    assert time.monotonic() - started < 10
+    assert raised.value.message.startswith(
+        "1 server process(es) had not stopped 0.5 s after being told to, so they were killed"
+    )
+    with pytest.raises(ChildProcessError):  # killed and reaped: no zombie left
+        os.waitpid(pid, os.WNOHANG)
