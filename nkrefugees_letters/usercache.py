@@ -50,10 +50,16 @@ def read_bytes(name: str) -> bytes | None:
     """The entry ``name`` (a path under the folder), or None when there is none to read."""
     try:
         with (folder() / name).open("rb") as handle:
-            data = handle.read(MAX_ENTRY_BYTES + 1)
+            # Asked for more bytes than the file holds, Python makes room for all of
+            # them first (64 MB); the file's own size is enough.
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_ENTRY_BYTES:
+                return None
+            data = handle.read(size + 1)
     except (OSError, RuntimeError):  # RuntimeError: no home folder to find
         return None
-    return data if len(data) <= MAX_ENTRY_BYTES else None
+    # Entries are renamed into place whole; one that grew while it was read is not one.
+    return data if len(data) <= size else None
 
 
 def write_bytes(name: str, data: bytes) -> bool:
