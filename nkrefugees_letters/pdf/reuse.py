@@ -493,21 +493,29 @@ class SettledParagraph(Paragraph):  # type: ignore[misc]
             canvas._strokeColorObj,
             plan_of(doc),
         )
-        drawn: dict[tuple[Any, ...], tuple[list[str], tuple[str, ...]]]
+        drawn: dict[tuple[Any, ...], tuple[list[str], tuple[str, ...], tuple[int, int]]]
         drawn = self.__dict__.setdefault("_drawn", {})
         if key in drawn:
-            code, used = drawn[key]
+            code, used, version = drawn[key]
             for name in used:
                 use_in(name, doc)
+            doc._pdfVersion = max(doc._pdfVersion, version)
             canvas._code.extend(code)
             return
+        # Drawing may raise the PDF version the document declares (reportlab's
+        # ensureMinPdfVersion: a colour sets its opacity, a 1.4 feature); a replay must
+        # raise it the same, or the same file would say 1.3 in one run and 1.4 in another.
+        before, doc._pdfVersion = doc._pdfVersion, pdfdoc.PDF_VERSION_DEFAULT
         start = len(canvas._code)
-        super().draw()
+        try:
+            super().draw()
+        finally:
+            version, doc._pdfVersion = doc._pdfVersion, max(before, doc._pdfVersion)
         if len(drawn) < 8 and encoding_is_planned(doc):
             code = canvas._code[start:]
             text = "\n".join(code)
             used = tuple(name for name, pdf in doc.fontMapping.items() if f"{pdf}+" in text)
-            drawn[key] = (code, used)
+            drawn[key] = (code, used, version)
 
 
 __all__ = [

@@ -195,6 +195,27 @@ def test_two_processes_write_the_batch_one_would(tmp_path: Path) -> None:
     assert outputs["1"] == outputs["2"]
 
 
+def test_the_same_batch_twice_in_one_process_writes_the_same_files(
+    run: Run, tmp_path: Path
+) -> None:
+    # As the web server does: the second batch replays paragraphs the first laid out,
+    # and each file must still say the PDF version the first said (labels.pdf was 1.4,
+    # then 1.3).
+    rows = [[f"Signer {n}", "Volunteer", "Seoul", "", ""] for n in range(6)]
+    path = signers_file(tmp_path, [*rows, ["Signer 9", "", "Chicago", "", ""]])
+    outputs = []
+    for name in ("first", "second"):
+        out = tmp_path / name
+        result = run(
+            "generate", "--signers", str(path), "--date", FIXED_DATE,
+            "--jobs", "1", "--quiet", "--out", str(out),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0]["labels.pdf"][:8] == b"%PDF-1.4"
+    assert outputs[0] == outputs[1]
+
+
 @given(st.integers(0, 500), st.integers(2, 8))
 def test_chunks_cover_the_batch_once_in_order_and_end_one_by_one(count: int, jobs: int) -> None:
     chunks = workers._chunks(count, jobs)
