@@ -29,6 +29,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -156,19 +157,20 @@ def batch_seconds(folder: Path, csv_path: Path, jobs: int) -> float:
     return timed(command, stderr=subprocess.DEVNULL, check=False)
 
 
-PARISH_RUNS = 7
+PARISH_RUNS = 9
 """A 600-letter batch takes one to three seconds, in which this machine's neighbours
 change the figures most: each is the best of this many runs."""
 
 
-def interleaved(runs: int, folder: Path, csv_path: Path) -> tuple[float, float]:
-    """The best --jobs 1 and --jobs 2 times of ``runs`` runs each, taken in turn, so that
-    a busy spell on the machine falls on both rather than on one."""
+def interleaved(runs: int, folder: Path, csv_path: Path) -> tuple[list[float], list[float]]:
+    """``runs`` --jobs 1 and --jobs 2 times each, taken in turn, so that a busy spell on
+    the machine falls on both rather than on one. Noise only ever adds time: the best of
+    each is the figure, the median shows how much the machine moved."""
     one, two = [], []
     for _ in range(runs):
         one.append(batch_seconds(folder, csv_path, 1))
         two.append(batch_seconds(folder, csv_path, 2))
-    return min(one), min(two)
+    return one, two
 
 
 def ram_disk_scaling(csv_path: Path, count: int, runs: int) -> float | None:
@@ -182,8 +184,8 @@ def ram_disk_scaling(csv_path: Path, count: int, runs: int) -> float | None:
     if not shm.is_dir() or not os.access(shm, os.W_OK):
         return None
     with tempfile.TemporaryDirectory(dir=shm) as tmp:
-        one_seconds, two_seconds = interleaved(runs, Path(tmp), csv_path)
-        one, two = one_seconds / count * 1000, two_seconds / count * 1000
+        one_runs, two_runs = interleaved(runs, Path(tmp), csv_path)
+        one, two = min(one_runs) / count * 1000, min(two_runs) / count * 1000
     print(
         f"  on a RAM disk (/dev/shm): --jobs 1 {one:.2f} ms/letter, --jobs 2 {two:.2f}: "
         f"{one / two:.2f}× as fast"
@@ -458,8 +460,8 @@ def main() -> None:
 
         print(f"\nnkletters generate --signers ({letters_n:,} per-signer letters, every output)")
         csv_path = signers_csv(folder, letters_n)
-        one_seconds, two_seconds = interleaved(runs, folder, csv_path)
-        one_job, two_jobs = one_seconds / letters_n * 1000, two_seconds / letters_n * 1000
+        one_runs, two_runs = interleaved(runs, folder, csv_path)
+        one_job, two_jobs = min(one_runs) / letters_n * 1000, min(two_runs) / letters_n * 1000
         report("--jobs 1", one_job, floor_separate)
         report("--jobs 2", two_jobs, floor_separate)
         print(f"  --jobs 2 is {one_job / two_jobs:.2f}× as fast as --jobs 1")
@@ -552,11 +554,13 @@ def main() -> None:
         parish = {}
         for bad in (0, 3):
             path = signers_csv(folder, parish_n, bad)
-            one, two = interleaved(PARISH_RUNS, folder, path)
+            one_runs, two_runs = interleaved(PARISH_RUNS, folder, path)
+            one, two = min(one_runs), min(two_runs)
             parish[bad] = one / two
             print(
                 f"  {bad} bad rows: --jobs 1 {one:5.2f} s, --jobs 2 {two:5.2f} s: "
-                f"{one / two:.2f}× as fast"
+                f"{one / two:.2f}× as fast (medians {statistics.median(one_runs):.2f} and "
+                f"{statistics.median(two_runs):.2f} s)"
             )
 
         print("\nPeak memory (--jobs 1: the main process holds the print file)")
