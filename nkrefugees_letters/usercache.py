@@ -4,9 +4,11 @@ What a process derives from files that rarely change is kept in
 ``$XDG_CACHE_HOME/nkletters`` (else ``~/.cache/nkletters``) for the next process to use:
 the validated directory, the place index, parsed fonts, template front matter, the
 templates' compiled code and Babel's answers. Each is named after a digest of everything
-it depends on, so a new version of any of those files gets a new entry. A cache only
-ever costs or saves time: a missing or damaged entry is worked out again, and a folder
-that cannot be written is left alone without a word.
+it depends on, so a new version of any of those files gets a new entry; the largest
+(the place index, parsed fonts) remove their older versions' entries when they write one
+(:func:`remove_superseded`). A cache only ever costs or saves time: a missing or damaged
+entry is worked out again, and a folder that cannot be written is left alone without a
+word.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import gc
 import hashlib
 import marshal
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ __all__ = [
     "folder",
     "read_bytes",
     "read_marshal",
+    "remove_superseded",
     "write_bytes",
     "write_marshal",
 ]
@@ -122,3 +126,20 @@ def write_marshal(name: str, value: Any) -> bool:
     except ValueError:
         return False
     return write_bytes(name, data)
+
+
+def remove_superseded(where: str, superseded: re.Pattern[str], keep: set[str]) -> None:
+    """Remove the entries in the folder ``where`` (under the cache folder) whose names
+    match ``superseded``, other than ``keep``: what an older version of a file (a font
+    reinstalled, upgraded) left, which nothing will read again. Each install would
+    otherwise add its own copy, megabytes each. One that cannot be removed (open
+    elsewhere, on Windows) goes next time.
+    """
+    try:
+        names = os.listdir(folder() / where)
+    except (OSError, RuntimeError):
+        return
+    for name in names:
+        if name not in keep and superseded.fullmatch(name):
+            with contextlib.suppress(OSError):
+                os.unlink(folder() / where / name)

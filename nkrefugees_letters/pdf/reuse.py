@@ -18,6 +18,7 @@ import calendar
 import copy
 import mmap
 import os
+import re
 import sys
 import time
 import weakref
@@ -188,8 +189,13 @@ def _parse_and_keep(path: Path, cached: str) -> TTFontFace | None:
     data[_METRICS_KEY] = array(_METRICS_TYPE, pairs).tobytes()
     data[_POSITIONS_KEY] = array(_POSITIONS_TYPE, face.glyphPos).tobytes()
     # A value marshal cannot keep is not kept: the file is parsed again next time.
-    usercache.write_marshal(f"{cached}-glyphs.marshal", vars(face)[_GLYPH_MAP])
-    usercache.write_marshal(f"{cached}.marshal", data)
+    glyphs, entry = f"{cached}-glyphs.marshal", f"{cached}.marshal"
+    if usercache.write_marshal(glyphs, vars(face)[_GLYPH_MAP]) and usercache.write_marshal(
+        entry, data
+    ):
+        # The entries of this font as an earlier install or reportlab left them.
+        older = re.compile(rf"{re.escape(path.stem)}-\d+-\d+-rl.*\.marshal")
+        usercache.remove_superseded("fonts", older, {Path(glyphs).name, Path(entry).name})
     return face
 
 

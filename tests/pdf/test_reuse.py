@@ -220,3 +220,33 @@ def test_a_font_entry_of_another_version_is_parsed_again(
     usercache.write_marshal(f"fonts/{entry.name}", kept)
     again = BatchFont("Second", path, "NK93").face
     assert again.hmetrics == TTFont("Parsed", path).face.hmetrics
+
+
+def test_keeping_a_font_removes_what_earlier_installs_kept_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each install (a new file time) or reportlab used to add megabytes of its own.
+    from nkrefugees_letters.pdf.embedding import BatchFont
+    from nkrefugees_letters.resources import fonts_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fonts = tmp_path / "nkletters" / "fonts"
+    fonts.mkdir(parents=True)
+    older = [
+        "NanumMyeongjo-3839464-1796117165678496160-rl5.1.0-2.marshal",
+        "NanumMyeongjo-3839464-1796117165678496160-rl5.1.0-2-glyphs.marshal",
+        "NanumMyeongjo-3839000-1796143590000000000-rl4.4.0-little-3.marshal",
+    ]
+    others = [
+        "NanumMyeongjoBold-4183592-1796117165694496160-rl5.1.0-little-3.marshal",
+        "NanumMyeongjo-notes.txt",
+    ]
+    for name in older + others:
+        (fonts / name).write_bytes(b"x")
+    BatchFont("Kept", str(fonts_dir() / "NanumMyeongjo.ttf"), "NK92")
+    left = {p.name for p in fonts.iterdir()}
+    assert not left & set(older)
+    assert left - set(others) == {
+        p.name for p in fonts.glob("NanumMyeongjo-*.marshal")
+    }  # this install's entry and its glyph map
+    assert len(left) == len(others) + 2
