@@ -203,7 +203,12 @@ def _serve_as_worker(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the cleaning up
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process's to act on
+    # Ctrl-C is the main process's to act on. Caught and dropped rather than ignored: an
+    # ignored signal stays ignored in the programs a process starts, and the processes
+    # that write the web page's batches must still stop on Ctrl-C (unless the server was
+    # started with it ignored, in the background: then they are too, as the shell meant).
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _drop)
     signal.signal(signal.SIGTERM, stop)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     code = 0
@@ -216,6 +221,10 @@ def _serve_as_worker(
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         app.extensions["nkletters"].jobs.close()
         os._exit(code)
+
+
+def _drop(_signal: int, _frame: object) -> None:  # pragma: no cover - runs in the child
+    """A signal a worker receives and does nothing about."""
 
 
 def _stop_workers(children: list[int]) -> None:

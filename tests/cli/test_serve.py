@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import io
 import os
@@ -102,6 +103,38 @@ def _start_server(tmp_path: Path, *, sigint: Any) -> tuple[subprocess.Popen[byte
             time.sleep(0.1)
 
 
+def _signal_handling(
+    server: subprocess.Popen[bytes], expected: list[tuple[bool, bool]]
+) -> list[tuple[bool, bool]]:
+    """For each of the server's worker processes (from /proc): whether it ignores SIGINT,
+    and whether it catches SIGTERM; asked again for a while until it is ``expected`` (a
+    worker sets its handlers as it starts)."""
+    deadline = time.monotonic() + 10
+    while (found := _signals_of_children(server.pid)) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found
+
+
+def _signals_of_children(pid: int) -> list[tuple[bool, bool]]:
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                fields = dict(
+                    line.split(":\t", 1)
+                    for line in (stat.parent / "status").read_text().splitlines()
+                    if ":\t" in line
+                )
+                ignored, caught = int(fields["SigIgn"], 16), int(fields["SigCgt"], 16)
+                workers.append(
+                    (
+                        bool(ignored >> (signal.SIGINT - 1) & 1),
+                        bool(caught >> (signal.SIGTERM - 1) & 1),
+                    )
+                )
+    return workers
+
+
 def _batch_folders(server_tmp: Path) -> list[str]:
     return [p.name for p in server_tmp.iterdir() if p.name.startswith("nkletters")]
 
@@ -113,6 +146,11 @@ def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path)
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
     try:
+        if Path("/proc/self/status").is_file():
+            # Ctrl-C caught (not ignored: the batches' processes they start inherit an
+            # ignored signal), SIGTERM caught: the main process stops them with it.
+            expected = [(False, True), (False, True)]
+            assert _signal_handling(server, expected) == expected
         for _ in range(6):
             with opener.open(f"{url}/letter.pdf?city=Chicago", timeout=30) as answer:
                 assert answer.read(4) == b"%PDF"
@@ -157,6 +195,9 @@ def test_serve_started_in_the_background_stops_on_sigterm(tmp_path: Path) -> Non
     # that: they used to be sent SIGINT, ignore it, and be waited for for ever.
     server, url, server_tmp = _start_server(tmp_path, sigint=signal.SIG_IGN)
     try:
+        if Path("/proc/self/status").is_file():
+            expected = [(True, True), (True, True)]
+            assert _signal_handling(server, expected) == expected
         with urllib.request.urlopen(f"{url}/letter.pdf?city=Chicago", timeout=30) as answer:
             assert answer.read(4) == b"%PDF"
     finally:
