@@ -48,6 +48,8 @@ STATUS_FILE = "status.json"
 FOLDER_PREFIX = "nkletters-batch-"
 SAVE_EVERY = 0.25
 """Seconds between writes of a running job's progress to its folder."""
+STOP_SECONDS = 5.0
+"""How long a batch's process has to end once told to (at shutdown) before it is killed."""
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{32}")
 
 log = logging.getLogger("nkrefugees_letters.web")
@@ -170,6 +172,8 @@ class Jobs:
         self.lifetime = lifetime
         self.root = Path(tempfile.gettempdir())
         self._jobs: dict[str, Job] = {}
+        self._running: dict[str, subprocess.Popen[str]] = {}  # batch processes, by job id
+        self._closing = False
         self._lock = threading.Lock()
         atexit.register(self.close)
 
@@ -200,6 +204,8 @@ class Jobs:
             text=True,
             encoding="utf-8",
         )
+        with self._lock:
+            self._running[job.id] = process
         assert process.stdin is not None
         process.stdin.write(request.to_json() + "\n")
         process.stdin.close()
@@ -223,15 +229,11 @@ class Jobs:
         finally:
             process.stdout.close()
             code = process.wait()
-            if job.state not in ("done", "failed"):
-                job.state, job.error = "failed", "the batch stopped unexpectedly; try again"
-                log.error("batch %s: the child process ended with code %s", job.id[:6], code)
-            job.finished_at = time.time()
-            if job.state == "failed":
-                for path in job.folder.iterdir():  # the upload goes; the status stays
-                    if path.name != STATUS_FILE:
-                        _remove(path)
-            job.save()
+            with self._lock:
+                self._running.pop(job.id, None)
+                closing = self._closing
+            if not closing:  # else stopped by close(), which removes the folder
+                _finish(job, code)
 
     def get(self, job_id: str, session_token: str) -> Job | None:
         """The job, if it exists and was started from the same browser session."""
@@ -278,12 +280,42 @@ class Jobs:
                 _remove(other.folder)
 
     def close(self) -> None:
-        """Delete the folders of this process's jobs (at shutdown)."""
+        """Stop this process's running batches and delete its jobs' folders (at shutdown).
+
+        A batch's process is stopped first: left running, it would go on writing into a
+        folder nobody will read (making it again), and print its failure on the server's
+        terminal once the server had gone.
+        """
         with self._lock:
+            self._closing = True
             jobs = list(self._jobs.values())
             self._jobs.clear()
+            running = list(self._running.values())
+        for process in running:
+            with contextlib.suppress(OSError):
+                process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         for job in jobs:
             _remove(job.folder)
+
+
+def _finish(job: Job, code: int) -> None:
+    """Record the end of ``job``, whose process ended with ``code``."""
+    if job.state not in ("done", "failed"):
+        job.state, job.error = "failed", "the batch stopped unexpectedly; try again"
+        log.error("batch %s: the child process ended with code %s", job.id[:6], code)
+    job.finished_at = time.time()
+    if job.state == "failed":
+        with contextlib.suppress(OSError):  # the folder may be gone already
+            for path in job.folder.iterdir():  # the upload goes; the status stays
+                if path.name != STATUS_FILE:
+                    _remove(path)
+    job.save()
 
 
 def _remove(path: Path) -> None:

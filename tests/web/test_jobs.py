@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -161,6 +164,38 @@ def test_a_sibling_server_process_shows_and_sends_the_batch() -> None:
     kit.close()
     assert browser.get(page).status_code == 404  # the first process lets it go too
     assert first.extensions["nkletters"].jobs.held() == {}
+
+
+def _batch_processes() -> list[int]:
+    """This process's children that write a web batch (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError):
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+            if parent == os.getpid() and b"nkrefugees_letters.web.worker" in command:
+                found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads /proc")
+def test_stopping_the_server_stops_its_running_batches_first(private_tmp: Path) -> None:
+    # Left running, a batch went on writing into the folder the server had removed,
+    # making it again, and printed its failure on the terminal once the server was gone.
+    app = create_app(WebConfig(preload_towns=False))
+    browser = app.test_client()
+    rows = "".join(f"Person {n},Volunteer,Seoul\n" for n in range(1500))
+    page = start_batch(browser, "name,title,city\n" + rows).headers["Location"]
+    deadline = time.monotonic() + 60
+    while (status := browser.get(f"{page}/status").json)["done"] < 1:
+        assert status["state"] in ("starting", "running"), status
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert _batch_processes()
+    app.extensions["nkletters"].jobs.close()
+    assert _batch_processes() == []
+    time.sleep(0.5)
+    assert [p.name for p in private_tmp.iterdir()] == []
 
 
 def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
