@@ -156,10 +156,11 @@ def _run_workers(
     copy-on-write) and before any thread is started. A batch's state is in its folder,
     so any worker can show its progress and send its kit.
 
-    This process decides when they stop (:func:`_stop_workers`). A worker ignores
-    Ctrl-C, which a terminal sends to every process of the group, and stops on the
-    SIGTERM this one sends it: a worker started in the background ignores SIGINT from
-    birth (a shell starts background commands so), and was never stopped by it.
+    This process decides when they stop (:func:`_stop_workers`). A worker does nothing
+    on Ctrl-C, which a terminal sends to every process of the group, and stops on the
+    SIGTERM this one sends it: a server started in the background ignores SIGINT from
+    birth (a shell starts background commands so), and its workers were never stopped
+    by the SIGINT they used to be sent.
     """
     # No stop signal may reach a worker before it has set its own handlers, nor this
     # process before it knows every worker it must stop.
