@@ -505,18 +505,20 @@ class SettledParagraph(Paragraph):  # type: ignore[misc]
             code, used, version = drawn[key]
             for name in used:
                 use_in(name, doc)
-            doc._pdfVersion = max(doc._pdfVersion, version)
+            set_pdf_version(doc, max(pdf_version(doc), version))
             canvas._code.extend(code)
             return
         # Drawing may raise the PDF version the document declares (reportlab's
         # ensureMinPdfVersion: a colour sets its opacity, a 1.4 feature); a replay must
         # raise it the same, or the same file would say 1.3 in one run and 1.4 in another.
-        before, doc._pdfVersion = doc._pdfVersion, pdfdoc.PDF_VERSION_DEFAULT
+        before = pdf_version(doc)
+        set_pdf_version(doc, pdfdoc.PDF_VERSION_DEFAULT)
         start = len(canvas._code)
         try:
             super().draw()
         finally:
-            version, doc._pdfVersion = doc._pdfVersion, max(before, doc._pdfVersion)
+            version = pdf_version(doc)
+            set_pdf_version(doc, max(before, version))
         if len(drawn) < 8 and encoding_is_planned(doc):
             code = canvas._code[start:]
             text = "\n".join(code)

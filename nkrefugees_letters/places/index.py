@@ -309,6 +309,10 @@ def index_path() -> Path | None:
     return usercache.folder() / f"places-{digest.hexdigest()[:16]}.sqlite3"
 
 
+_INDEX_NAME = re.compile(r"places-[0-9a-f]{16}\.sqlite3")
+"""The name of an index in the cache folder, of any gazetteer (see :func:`index_path`)."""
+
+
 @cache
 def open_index() -> PlaceIndex | None:
     """The place index, built into the cache first if need be; None when it cannot be had.
@@ -352,20 +356,13 @@ def build(path: Path) -> None:
             db.commit()
         os.chmod(temp, 0o644)  # mkstemp's file is the user's alone; a cache need not be
         os.replace(temp, path)
-        _remove_others(path)
+        # The indexes of other gazetteers or formats: each is tens of MB.
+        usercache.remove_superseded("", _INDEX_NAME, {path.name})
     except sqlite3.Error as exc:
         raise OSError(f"cannot write the place index {path}: {exc}") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-
-
-def _remove_others(path: Path) -> None:
-    """Remove the indexes of other gazetteers or formats: each is tens of MB."""
-    for other in path.parent.glob("places-*.sqlite3"):
-        if other != path:
-            with contextlib.suppress(OSError):  # in use elsewhere (Windows): next time
-                other.unlink()
 
 
 def _fill(db: sqlite3.Connection) -> None:

@@ -240,8 +240,14 @@ def test_a_broken_index_is_built_again(tmp_path: Path) -> None:
     target = tmp_path / "nkletters" / path.name
     target.parent.mkdir()
     target.write_bytes(b"SQLite format 3\x00 but cut short")
+    older = target.parent / "places-0123456789abcdef.sqlite3"  # another gazetteer's
+    older.write_bytes(b"tens of MB")
+    (target.parent / "places-notes.txt").write_text("not an index")
     assert _probe(tmp_path) == ["us-chicago", "True", "True"]
     assert placeindex.PlaceIndex(target).places_named("Traverse City")
+    assert sorted(p.name for p in target.parent.glob("places-*")) == sorted(
+        [target.name, "places-notes.txt"]
+    )
 
 
 def test_two_processes_building_at_once(index: placeindex.PlaceIndex, tmp_path: Path) -> None:
