@@ -141,8 +141,14 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _run(app: Any, listening: socket.socket, threads: int) -> None:
+    import logging
+
     import waitress
 
+    # waitress warns "Task queue depth is 1" whenever a request waits for a free thread
+    # (a page's styles and scripts while a letter is laid out): nothing for whoever
+    # watches the terminal to do. Its errors still show.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     with contextlib.suppress(KeyboardInterrupt):
         waitress.serve(app, sockets=[listening], threads=threads, ident="nkletters")
 

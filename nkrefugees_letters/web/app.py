@@ -17,6 +17,7 @@ from flask import Flask, Response, abort, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__, missions, places, profile
+from ..lazyimport import load_pending
 from . import routes
 from .jobs import Jobs
 from .letter import Choice, Kept, Resolutions, make
@@ -53,6 +54,9 @@ def create_app(config: WebConfig | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("NKLETTERS_SECURE_COOKIE", "") == "1",
         TEMPLATES_AUTO_RELOAD=False,
     )
+    # Every request runs in a thread of the server: no module may be left to load lazily
+    # by whichever request first needs it (see lazyimport.load_pending).
+    load_pending()
     suggestions = Suggestions(directory)
     if config.preload_towns:
         suggestions.start()

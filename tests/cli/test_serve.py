@@ -74,7 +74,9 @@ def test_serve_with_a_broken_profile_says_where(tmp_path: Path) -> None:
     assert f"{broken}:2: organisation.nmae: unknown field" in result.stderr
 
 
-def _start_server(tmp_path: Path, *, sigint: Any) -> tuple[subprocess.Popen[bytes], str, Path]:
+def _start_server(
+    tmp_path: Path, *, sigint: Any, stderr: int | None = None
+) -> tuple[subprocess.Popen[bytes], str, Path]:
     """``nkletters serve --workers 2`` on a free port, started with SIGINT as ``sigint``
     (SIG_DFL: from a terminal; SIG_IGN: in the background, as a shell starts it), once
     it answers; its address, and the folder it keeps batches in."""
@@ -91,6 +93,7 @@ def _start_server(tmp_path: Path, *, sigint: Any) -> tuple[subprocess.Popen[byte
         env=env,
         cwd=tmp_path,
         preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+        stderr=stderr,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -187,6 +190,29 @@ def test_serve_with_two_workers_shares_batches_and_stops_cleanly(tmp_path: Path)
         server.send_signal(signal.SIGINT)  # Ctrl-C
         assert server.wait(timeout=30) == 0
     assert _batch_folders(server_tmp) == []
+
+
+@needs_fork
+def test_many_letters_asked_at_once_all_print_and_warn_nothing(tmp_path: Path) -> None:
+    # Some of the first answered 500: two threads met a module still loading lazily
+    # (Python 3.11). And waitress warned "Task queue depth is N" on the terminal whenever
+    # a request waited for a thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    server, url, _ = _start_server(tmp_path, sigint=signal.SIG_DFL, stderr=subprocess.PIPE)
+
+    def letter(_: int) -> bytes:
+        with urllib.request.urlopen(f"{url}/letter.pdf?city=Chicago", timeout=60) as answer:
+            return bytes(answer.read(4))
+
+    try:
+        with ThreadPoolExecutor(24) as pool:  # 24 at once; 2 workers of 4 threads
+            assert set(pool.map(letter, range(48))) == {b"%PDF"}
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 0
+    assert err.decode().splitlines() == [f"nkletters is at {url}/ (Ctrl-C stops it)"]
 
 
 @needs_fork
