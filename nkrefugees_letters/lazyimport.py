@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import sys
-import types
 from types import ModuleType
 
 __all__ = ["lazy_module", "load_pending"]
@@ -77,7 +76,7 @@ _MARK = "__nkletters_lazy__"
 def _waiting(module: object) -> bool:
     """True for a module :func:`lazy_module` made that has not run: its class is still
     the lazy one (asking its namespace does not run it)."""
-    if type(module) is types.ModuleType or not isinstance(module, ModuleType):
+    if type(module) is ModuleType or not isinstance(module, ModuleType):
         return False
     try:
         return _MARK in object.__getattribute__(module, "__dict__")

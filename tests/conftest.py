@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,16 @@ from click.testing import CliRunner, Result
 from nkrefugees_letters.cli import cli
 
 FIXED_DATE = "2026-09-24"
+
+
+def child_processes(pid: int) -> list[Path]:
+    """The /proc folders of the processes whose parent is ``pid`` (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(stat.parent)
+    return found
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from nkrefugees_letters.cli import cli
+from tests.conftest import child_processes
 from tests.web.conftest import (
     SIGNERS,
 )
@@ -120,21 +121,14 @@ def _signal_handling(
 
 def _signals_of_children(pid: int) -> list[tuple[bool, bool]]:
     workers = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for process in child_processes(pid):
         with contextlib.suppress(OSError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                fields = dict(
-                    line.split(":\t", 1)
-                    for line in (stat.parent / "status").read_text().splitlines()
-                    if ":\t" in line
-                )
-                ignored, caught = int(fields["SigIgn"], 16), int(fields["SigCgt"], 16)
-                workers.append(
-                    (
-                        bool(ignored >> (signal.SIGINT - 1) & 1),
-                        bool(caught >> (signal.SIGTERM - 1) & 1),
-                    )
-                )
+            status = (process / "status").read_text().splitlines()
+            fields = dict(line.split(":\t", 1) for line in status if ":\t" in line)
+            ignored, caught = int(fields["SigIgn"], 16), int(fields["SigCgt"], 16)
+            workers.append(
+                (bool(ignored >> (signal.SIGINT - 1) & 1), bool(caught >> (signal.SIGTERM - 1) & 1))
+            )
     return workers
 
 

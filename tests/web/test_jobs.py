@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from nkrefugees_letters.web import WebConfig, create_app
-from tests.conftest import FIXED_DATE
+from tests.conftest import FIXED_DATE, child_processes
 from tests.web.conftest import (
     SIGNERS,
     field_error,
@@ -166,15 +166,13 @@ def test_a_sibling_server_process_shows_and_sends_the_batch() -> None:
     assert first.extensions["nkletters"].jobs.held() == {}
 
 
-def _batch_processes() -> list[int]:
+def _batch_processes() -> list[Path]:
     """This process's children that write a web batch (from /proc)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError):
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-            if parent == os.getpid() and b"nkrefugees_letters.web.worker" in command:
-                found.append(int(stat.parent.name))
+    for process in child_processes(os.getpid()):
+        with contextlib.suppress(OSError):
+            if b"nkrefugees_letters.web.worker" in (process / "cmdline").read_bytes():
+                found.append(process)
     return found
 
 
