@@ -11,8 +11,9 @@ the whole batch in memory, so a run of 10,000 letters needs no more than a run o
 an interrupted run leaves no partial file.
 
 The parts: planning (which letters, file names, signers routed to missions), workers (the
-processes that write letters), files (the batch-wide files), running (the run and its
-report); which missions, the selection module decides.
+processes that write letters), pool (how those processes are started, fed and stopped),
+files (the batch-wide files), running (the run and its report); which missions, the
+selection module decides.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import shutil
 import signal
@@ -23,6 +22,7 @@ from ..errors import LettersError
 from ..letters import LetterOptions
 from ..pdf import fonts, layout, reuse
 from ..profile import Profile
+from . import pool
 from .planning import Job
 
 SMALL_BATCH = 8
@@ -104,29 +104,16 @@ class _Worker:
         return outcome, printed
 
 
-_WORKER_ATTRIBUTE = "nkletters_worker"
-"""Where a worker process keeps its _Worker: on its own multiprocessing.Process object,
-the one thing there is exactly one of in each process (not a module global)."""
-
-
 def _start_worker(state: WorkerState) -> None:
-    setattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE, _Worker(state))
     # Ctrl-C, SIGTERM and SIGHUP are for the main process: it stops the batch, lets its
-    # workers finish the letters in hand and cleans up. A worker ended by a signal could
-    # stop halfway through sending a letter back, and the main process would wait for
-    # the rest of it for ever. The main process's death ends a worker at once (an
-    # orphan would only print BrokenPipeError tracebacks).
+    # workers finish the chunk in hand and cleans up; a worker ended by one would lose
+    # the letters in hand. The main process's death ends a worker at once.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
     _die_with_parent(state.parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in outcomes
-    # The main process must keep up with the workers, or their finished pages pile up
-    # in its memory waiting for the print file.
-    if hasattr(os, "nice"):
-        with contextlib.suppress(OSError):
-            os.nice(5)
 
 
 def _scratch(out_dir: Path, run_id: str) -> Path:
@@ -233,48 +220,32 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     """Each letter's outcome, in batch order, from this process or from ``workers``.
 
     ``workers`` processes write letters, this one among them: ``workers - 1`` worker
-    processes (a ``concurrent.futures.ProcessPoolExecutor``) and this process, which
-    also adds every letter to the print file, envelopes and labels in order. Whenever
-    the next letters in order are not back yet, it writes a later chunk itself rather
-    than wait, so that on two cores two processes share them, not three.
+    processes (a :class:`pool.Pool`) and this process, which also adds every letter to
+    the print file, envelopes and labels in order. Whenever the next letters in order
+    are not back yet, it writes a later chunk itself rather than wait, so that on two
+    cores two processes share them, not three.
 
-    A stop (Ctrl-C, SIGTERM, an error) lets the workers finish the letters in hand and
-    end; no signal is sent to them, since a worker ended mid-letter could leave this
-    process waiting for the rest of its result. A worker that dies (the system's
-    out-of-memory killer) ends the batch with :data:`WORKER_LOST`, unless it dies halfway
-    through sending letters back: then this process waits for the rest, as with any
-    executor of the standard library. (With ``multiprocessing.Pool`` such a batch waited
-    for ever, and a second thread of the pool woke whenever a result was waiting to be
-    read: while this process was adding a letter to the print file, that thread took the
-    interpreter from it again and again, 75 ms of a 600-letter batch.)
+    A stop (Ctrl-C, SIGTERM, an error) lets the workers finish the chunk in hand and end;
+    no signal is sent to them, since a worker ended mid-letter would leave its temporary
+    file behind. A worker that dies (the system's out-of-memory killer), even halfway
+    through sending letters back, ends the batch with :data:`WORKER_LOST`.
     """
     if workers == 1:
         for index in range(len(state.jobs)):
             yield write_letter(state, index)
         return
-    from concurrent.futures import Future
-    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
-
     chunks = _chunks(len(state.jobs), workers)
-    methods = multiprocessing.get_all_start_methods()
-    # fork shares the loaded fonts, templates and directory with the workers at no cost.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    executor = ProcessPoolExecutor(
-        workers - 1, mp_context=context, initializer=_start_worker, initargs=(state,)
-    )
-    handed: dict[int, Future[list[Result]]] = {}  # chunks given to the workers
-    here: dict[int, list[Result]] = {}  # chunks this process wrote, not yet yielded
+    here: dict[int, list[Result]] = {}  # chunks back or written here, not yet yielded
     free = 0  # the first chunk not yet given to anyone
+    processes: pool.Pool | None = None
 
-    def hand_out() -> None:
+    def hand_out(processes: pool.Pool) -> None:
         nonlocal free
-        while free < len(chunks) and len(handed) < AHEAD * (workers - 1):
-            handed[free] = executor.submit(_write_chunk, chunks[free])
+        while free < len(chunks) and processes.hand(free):
             free += 1
 
     # The workers start with the stop signals blocked, so that none arrives before they
-    # set their own handlers (_start_worker); the executor's threads keep them blocked,
-    # so the signals go to this thread.
+    # set their own handlers (_start_worker).
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
@@ -285,31 +256,49 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
         # memory they sit in (in a 600-letter batch, half a second of the workers' time).
         gc.freeze()
         try:
-            hand_out()  # with fork, the workers start at the first chunk handed out
+            processes = pool.Pool(_Chunks(state, chunks), workers - 1, AHEAD)
         finally:
             gc.unfreeze()
             if blocked:
                 signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        hand_out(processes)
         for number in range(len(chunks)):
             while number not in here:
-                future = handed[number]
-                if future.done() or free == len(chunks):  # else write one meanwhile
-                    here[number] = future.result()
-                    del handed[number]
-                else:
+                here.update(processes.collect(block=False))
+                if number in here:
+                    pass
+                elif free < len(chunks):  # write one meanwhile
                     spare, free = free, free + 1
                     here[spare] = [mine.write(index) for index in chunks[spare]]
-                    hand_out()
+                else:
+                    here.update(processes.collect(block=True))
+                hand_out(processes)
             yield from here.pop(number)
-            hand_out()
-    except BrokenProcessPool:  # the executor has stopped the other workers
+    except pool.WorkerLostError:
         raise LettersError(WORKER_LOST, hint=WORKER_LOST_HINT) from None
     finally:
-        # Stopped or done, the workers finish the letters in hand (a chunk or two) and
-        # end; none is left waiting.
-        executor.shutdown(wait=True, cancel_futures=True)
+        # Stopped or done, the workers finish the chunk in hand and end; none is left.
+        if processes is not None:
+            processes.close()
         for scratch in state.out_dir.glob(f"{SCRATCH_PREFIX}{state.run_id}-*"):
             shutil.rmtree(scratch, ignore_errors=True)  # empty unless a process died
+
+
+@dataclass
+class _Chunks:
+    """A worker process's work: the batch's letters, in chunks."""
+
+    state: WorkerState
+    chunks: list[range]
+    worker: _Worker | None = None
+
+    def start(self) -> None:
+        _start_worker(self.state)
+        self.worker = _Worker(self.state)
+
+    def __call__(self, number: int) -> list[Result]:
+        assert self.worker is not None, "start() runs first"
+        return [self.worker.write(index) for index in self.chunks[number]]
 
 
 def _chunks(count: int, workers: int) -> list[range]:
@@ -319,12 +308,6 @@ def _chunks(count: int, workers: int) -> list[range]:
     return [range(start, min(start + CHUNK, last)) for start in range(0, last, CHUNK)] + [
         range(index, index + 1) for index in range(last, count)
     ]
-
-
-def _write_chunk(indices: range) -> list[Result]:
-    """In a worker process: write the letters ``indices``."""
-    worker: _Worker = getattr(multiprocessing.current_process(), _WORKER_ATTRIBUTE)
-    return [worker.write(index) for index in indices]
 
 
 __all__ = [
