@@ -56,10 +56,14 @@ class Pool:
     """``processes`` workers, each started with ``work``, each holding up to ``ahead``
     chunks handed out and not yet read back."""
 
-    def __init__(self, work: Work, processes: int, ahead: int) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        # fork shares the loaded fonts, templates and directory with the workers at no cost.
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    def __init__(self, work: Work, processes: int, ahead: int, method: str | None = None) -> None:
+        """``method``: how to start them (multiprocessing's start methods); by default
+        fork, which shares the loaded fonts, templates and directory with the workers at
+        no cost, where there is fork (not on Windows)."""
+        if method is None and "fork" in multiprocessing.get_all_start_methods():
+            method = "fork"
+        # Any: typeshed gives only the named contexts a Process
+        context: Any = multiprocessing.get_context(method)
         forking = context.get_start_method() == "fork"
         self.ahead = ahead
         self.workers: list[_Worker] = []

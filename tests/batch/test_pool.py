@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,6 +96,30 @@ def test_results_come_back_under_their_numbers() -> None:
     finally:
         workers.close()
     assert child_processes(os.getpid()) == []
+
+
+SPAWNED = """
+from nkrefugees_letters.batch import pool
+from tests.batch.test_pool import Square, everything
+workers = pool.Pool(Square(), 2, ahead=2, method="spawn")
+print(all(workers.hand(n) for n in range(4)), sorted(everything(workers).items()))
+processes = [w.process for w in workers.workers]
+workers.close()
+print([p.exitcode for p in processes])
+"""
+
+
+def test_workers_started_without_fork_work_the_same() -> None:
+    # As on Windows, where a worker is a new interpreter handed its work pickled. In a
+    # process of its own: spawning starts multiprocessing's resource tracker, which
+    # would stay, a child of this one, for the rest of the tests.
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", SPAWNED], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["True [(0, 0), (1, 1), (2, 4), (3, 9)]", "[0, 0]"]
+    assert result.stderr == ""
 
 
 def test_a_workers_exception_is_raised_here() -> None:

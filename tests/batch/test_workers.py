@@ -173,26 +173,39 @@ def test_the_main_process_and_a_worker_share_the_letters_in_order(
     assert multiprocessing.active_children() == []
 
 
+WITHOUT_FORK = (
+    "import multiprocessing, sys\n"
+    "multiprocessing.get_all_start_methods = lambda: ['spawn']  # as on Windows\n"
+    "multiprocessing.set_start_method('spawn')\n"
+    "from nkrefugees_letters.cli import main\n"
+    "sys.argv[0] = 'nkletters'\n"
+    "main()\n"
+)
+
+
 def test_two_processes_write_the_batch_one_would(tmp_path: Path) -> None:
     rows = [[f"Signer {n}", "Volunteer", "Seoul", "", ""] for n in range(30)]
     rows += [[f"Signer {n}", "", "London", "", ""] for n in range(30, 45)]
     path = signers_file(tmp_path, rows)
     outputs = {}
-    for jobs in ("1", "2"):  # each batch in a process of its own, as a user runs them
-        out = tmp_path / f"out-{jobs}"
+    # Each batch in a process of its own, as a user runs them; "spawned" starts its
+    # worker without fork, as on Windows, where it is handed the batch pickled.
+    for run, jobs in (("one", "1"), ("two", "2"), ("spawned", "2")):
+        out = tmp_path / f"out-{run}"
+        start = ["-c", WITHOUT_FORK] if run == "spawned" else ["-m", "nkrefugees_letters"]
         subprocess.run(
             [
-                sys.executable, "-m", "nkrefugees_letters", "generate", "--signers", str(path),
+                sys.executable, *start, "generate", "--signers", str(path),
                 "--date", FIXED_DATE, "--jobs", jobs, "--quiet", "--out", str(out),
             ],
             check=True,
             capture_output=True,
         )  # fmt: skip
-        outputs[jobs] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+        outputs[run] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert (
-        len(outputs["1"]) == 45 + 5
+        len(outputs["one"]) == 45 + 5
     )  # the letters; print file, envelopes, labels, checklist (CSV, JSON)
-    assert outputs["1"] == outputs["2"]
+    assert outputs["one"] == outputs["two"] == outputs["spawned"]
 
 
 def test_the_same_batch_twice_in_one_process_writes_the_same_files(
