@@ -111,7 +111,7 @@ def _start_worker(state: WorkerState) -> None:
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
-    _die_with_parent(state.parent)
+    die_with_parent(state.parent)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked in outcomes
 
@@ -135,13 +135,14 @@ _STOP_SIGNALS = {
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel end this worker when the main process dies (Linux)."""
+def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
+    """Have the kernel send this process ``signum`` when ``parent``, the process that
+    started it, dies (Linux); end at once if it has died already."""
     with contextlib.suppress(OSError, AttributeError):
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(_PR_SET_PDEATHSIG, signum)
     if parent and os.getppid() != parent:  # it died before the line above
         os._exit(1)
 
@@ -318,6 +319,7 @@ __all__ = [
     "Outcome",
     "Printed",
     "WorkerState",
+    "die_with_parent",
     "new_run_id",
     "outcomes",
     "remove_stale_scratch",

@@ -198,7 +198,7 @@ class Jobs:
     def start(self, job: Job, request: BatchRequest) -> None:
         """Run ``request`` in a child process; its progress updates ``job``."""
         process = subprocess.Popen(
-            [sys.executable, "-m", f"{__package__}.worker"],
+            [sys.executable, "-m", f"{__package__}.worker", str(os.getpid())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

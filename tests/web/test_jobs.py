@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -194,6 +197,52 @@ def test_stopping_the_server_stops_its_running_batches_first(private_tmp: Path) 
     assert _batch_processes() == []
     time.sleep(0.5)
     assert [p.name for p in private_tmp.iterdir()] == []
+
+
+KILLED_SERVER = """
+import os, signal, sys, time
+from nkrefugees_letters.web import WebConfig, create_app
+from tests.web.test_jobs import _batch_processes, start_batch
+config = WebConfig(preload_towns=False, max_batch_letters=4000)
+browser = create_app(config).test_client()
+rows = "".join(f"Person {n},Volunteer,Seoul\\n" for n in range(4000))
+page = start_batch(browser, "name,title,city\\n" + rows).headers["Location"]
+deadline = time.monotonic() + 60
+while browser.get(f"{page}/status").json["done"] < 1:
+    assert time.monotonic() < deadline
+    time.sleep(0.05)
+print(" ".join(p.name for p in _batch_processes()), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the kernel ends it on Linux (prctl)")
+def test_a_batch_ends_when_its_server_is_killed(private_tmp: Path) -> None:
+    # A server killed outright cannot stop its batches: each must end by itself, at
+    # once and quietly, not write its letters for nobody.
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.run(
+        [sys.executable, "-c", KILLED_SERVER], cwd=root, capture_output=True, text=True,
+        timeout=120, env={**os.environ, "TMPDIR": str(private_tmp)},
+    )  # fmt: skip
+    assert server.returncode == -signal.SIGKILL, server.stderr
+    # The batch shares the server's stderr: before, it wrote its next progress line into
+    # the dead server's pipe and printed "batch failed: BrokenPipeError at …" there.
+    assert server.stderr == ""
+    batches = [int(pid) for pid in server.stdout.split()]
+    assert len(batches) == 1
+    deadline = time.monotonic() + 3  # its 4,000 letters would take ten seconds or more
+    while any(_running(pid) for pid in batches):
+        assert time.monotonic() < deadline, "the batch outlived its server"
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, or a process gone, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_batch_of_another_browser_is_not_found(app: Flask, client: FlaskClient) -> None:
