@@ -52,27 +52,35 @@ def load_file(path: Path) -> list[Mission]:
     so the validated result is kept in the user's cache folder, keyed by the
     file's path, size and modification time and by this version of nkletters.
     """
-    key = _cache_key(path)
-    cached = _read_cache(key) if key else None
+    name = _cache_name(path)
+    cached = _read_cache(name) if name else None
     if cached is not None:
         return cached
     missions = _parse_file(path)
-    if key:
-        _write_cache(key, missions)
+    if name:
+        _write_cache(name, missions)
     return missions
 
 
-def _cache_key(path: Path) -> str:
+_CACHE_NAME = re.compile(r"missions-(?P<file>[0-9a-f]{32})-[0-9a-f]{32}\.marshal")
+_OLD_CACHE_NAME = re.compile(r"missions-[0-9a-f]{32}\.marshal")
+"""The naming before each entry named its file: nothing reads those entries any more."""
+
+
+def _cache_name(path: Path) -> str:
+    """``missions-FILE-STATE.marshal``: which file (its resolved path), and which state of
+    it (size, modification time, nkletters' version and schema); empty without a file."""
     try:
         stat = path.stat()
     except OSError:
         return ""  # _parse_file reports the missing file
-    raw = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{__version__}|{SCHEMA_VERSION}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    where = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    state = f"{stat.st_size}|{stat.st_mtime_ns}|{__version__}|{SCHEMA_VERSION}"
+    return f"missions-{where}-{hashlib.sha256(state.encode()).hexdigest()[:32]}.marshal"
 
 
-def _read_cache(key: str) -> list[Mission] | None:
-    entries = usercache.read_marshal(f"missions-{key}.marshal")
+def _read_cache(name: str) -> list[Mission] | None:
+    entries = usercache.read_marshal(name)
     if not isinstance(entries, list):
         return None
     try:
@@ -81,9 +89,16 @@ def _read_cache(key: str) -> list[Mission] | None:
         return None  # a damaged entry, or one from another version: parse the YAML
 
 
-def _write_cache(key: str, missions: list[Mission]) -> None:
+def _write_cache(name: str, missions: list[Mission]) -> None:
+    """Keep ``missions`` under ``name``; remove the same file's entries from before it
+    changed or from another version of nkletters, which nothing will read again."""
     entries = [_dates_to_text(dataclasses.asdict(m)) for m in missions]
-    usercache.write_marshal(f"missions-{key}.marshal", entries)
+    usercache.write_marshal(name, entries)
+    found = _CACHE_NAME.fullmatch(name)
+    if found:
+        same_file = re.compile(rf"missions-{found['file']}-[0-9a-f]{{32}}\.marshal")
+        usercache.remove_superseded("", same_file, {name})
+    usercache.remove_superseded("", _OLD_CACHE_NAME, set())
 
 
 def _dates_to_text(value: Any) -> Any:

@@ -34,3 +34,24 @@ def test_a_damaged_entry_is_parsed_again(own_cache: Path, damage: bytes) -> None
     (entry,) = own_cache.glob("missions-*.marshal")
     entry.write_bytes(damage)
     assert missions.load_file(missions_file()) == parsed
+
+
+def test_a_changed_file_leaves_one_entry_and_others_files_keep_theirs(
+    own_cache: Path, tmp_path: Path
+) -> None:
+    # Each change to a file (and each upgrade of nkletters) made an entry of its own,
+    # and none went: this machine's cache held 106 of them.
+    builtin = [m.id for m in missions.load_file(missions_file())]
+    (builtin_entry,) = own_cache.glob("missions-*.marshal")
+    copy = tmp_path / "embassies.yaml"
+    copy.write_bytes(missions_file().read_bytes())
+    old_naming = own_cache / f"missions-{'0' * 32}.marshal"
+    old_naming.write_bytes(b"from before entries named their file")
+    assert [m.id for m in missions.load_file(copy)] == builtin
+    assert len(list(own_cache.glob("missions-*.marshal"))) == 2  # the two files'
+    assert not old_naming.exists()
+    for size in range(3):  # the file edited three times
+        copy.write_bytes(missions_file().read_bytes() + b"\n" * (size + 1))
+        assert [m.id for m in missions.load_file(copy)] == builtin
+    entries = list(own_cache.glob("missions-*.marshal"))
+    assert len(entries) == 2 and builtin_entry in entries  # the other file's stays
