@@ -226,10 +226,11 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
     are not back yet, it writes a later chunk itself rather than wait, so that on two
     cores two processes share them, not three.
 
-    A stop (Ctrl-C, SIGTERM, an error) lets the workers finish the chunk in hand and end;
-    no signal is sent to them, since a worker ended mid-letter would leave its temporary
-    file behind. A worker that dies (the system's out-of-memory killer), even halfway
-    through sending letters back, ends the batch with :data:`WORKER_LOST`.
+    A stop (Ctrl-C, SIGTERM, an error) lets the workers finish the chunk in hand and end
+    (one still at it after :data:`pool.STOP_GRACE_SECONDS` is killed); no signal is sent
+    to them, since a worker ended mid-letter would lose the letters in hand. A worker
+    that dies (the system's out-of-memory killer), even halfway through sending letters
+    back, ends the batch with :data:`WORKER_LOST`.
     """
     if workers == 1:
         for index in range(len(state.jobs)):
@@ -267,13 +268,14 @@ def outcomes(state: WorkerState, workers: int) -> Generator[Result, None, None]:
             while number not in here:
                 here.update(processes.collect(block=False))
                 if number in here:
-                    pass
-                elif free < len(chunks):  # write one meanwhile
+                    break
+                if free < len(chunks):  # write one meanwhile
                     spare, free = free, free + 1
                     here[spare] = [mine.write(index) for index in chunks[spare]]
                 else:
                     here.update(processes.collect(block=True))
                 hand_out(processes)
+            hand_out(processes)
             yield from here.pop(number)
     except pool.WorkerLostError:
         raise LettersError(WORKER_LOST, hint=WORKER_LOST_HINT) from None
