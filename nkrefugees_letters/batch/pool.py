@@ -43,7 +43,9 @@ class WorkerLostError(Exception):
 
 
 @dataclass
-class _Worker:
+class _Process:
+    """A worker as this process sees it: the process, and its ends of the two pipes."""
+
     process: BaseProcess
     tasks: Connection
     """Chunk numbers to this worker; ``None`` tells it to stop."""
@@ -66,27 +68,27 @@ class Pool:
         context: Any = multiprocessing.get_context(method)
         forking = context.get_start_method() == "fork"
         self.ahead = ahead
-        self.workers: list[_Worker] = []
+        self.workers: list[_Process] = []
         try:
             for _ in range(processes):
-                tasks_out, tasks_in = context.Pipe(duplex=False)
-                results_out, results_in = context.Pipe(duplex=False)
-                _widen(results_in)
+                task_reader, task_writer = context.Pipe(duplex=False)
+                result_reader, result_writer = context.Pipe(duplex=False)
+                _widen(result_writer)
                 # A forked worker also holds this process's ends of its own pipes and of
                 # those of the workers before it; it closes them, or a pipe this process
                 # closes would not end for the worker at the other end.
                 inherited = [end for w in self.workers for end in (w.tasks, w.results)]
-                inherited += [tasks_in, results_out]
+                inherited += [task_writer, result_reader]
                 process = context.Process(
                     target=_serve,
-                    args=(work, tasks_out, results_in, inherited if forking else []),
+                    args=(work, task_reader, result_writer, inherited if forking else []),
                     daemon=True,
                     name="nkletters-worker",
                 )
                 process.start()
-                tasks_out.close()  # the worker's ends: this process keeps its own
-                results_in.close()
-                self.workers.append(_Worker(process, tasks_in, results_out))
+                task_reader.close()  # the worker's ends: this process keeps its own
+                result_writer.close()
+                self.workers.append(_Process(process, task_writer, result_reader))
         except BaseException:
             self.close()
             raise

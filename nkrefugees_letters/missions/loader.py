@@ -62,11 +62,6 @@ def load_file(path: Path) -> list[Mission]:
     return missions
 
 
-_CACHE_NAME = re.compile(r"missions-(?P<file>[0-9a-f]{32})-[0-9a-f]{32}\.marshal")
-_OLD_CACHE_NAME = re.compile(r"missions-[0-9a-f]{32}\.marshal")
-"""The naming before each entry named its file: nothing reads those entries any more."""
-
-
 def _cache_name(path: Path) -> str:
     """``missions-FILE-STATE.marshal``: which file (its resolved path), and which state of
     it (size, modification time, nkletters' version and schema); empty without a file."""
@@ -94,11 +89,11 @@ def _write_cache(name: str, missions: list[Mission]) -> None:
     changed or from another version of nkletters, which nothing will read again."""
     entries = [_dates_to_text(dataclasses.asdict(m)) for m in missions]
     usercache.write_marshal(name, entries)
-    found = _CACHE_NAME.fullmatch(name)
-    if found:
-        same_file = re.compile(rf"missions-{found['file']}-[0-9a-f]{{32}}\.marshal")
-        usercache.remove_superseded("", same_file, {name})
-    usercache.remove_superseded("", _OLD_CACHE_NAME, set())
+    # missions-FILE-STATE.marshal for this FILE, or missions-HASH.marshal: the naming
+    # before each entry named its file, which nothing reads any more.
+    file_part = name.split("-")[1]
+    superseded = re.compile(rf"missions-({file_part}-)?[0-9a-f]{{32}}\.marshal")
+    usercache.remove_superseded("", superseded, {name})
 
 
 def _dates_to_text(value: Any) -> Any:
